@@ -1,0 +1,18 @@
+"""Registry of run-level checks, by name."""
+
+from __future__ import annotations
+
+from provenance.checks.base import Check, CheckContext, CheckOutput
+from provenance.checks.coverage import SourceCoverage
+from provenance.checks.crawl import CrawlCompliance
+from provenance.checks.deny import DenyList
+from provenance.checks.evidence import EvidenceFiles
+from provenance.checks.models import FoundationModels
+from provenance.checks.sources import SourceLegitimacy
+
+CHECKS: dict[str, type[Check]] = {
+    cls.name: cls
+    for cls in (SourceCoverage, EvidenceFiles, DenyList, SourceLegitimacy, CrawlCompliance, FoundationModels)
+}
+
+__all__ = ["CHECKS", "Check", "CheckContext", "CheckOutput"]

@@ -1,0 +1,87 @@
+"""Hash every evidence document the manifest names (DOC-04) and report missing ones.
+
+A missing or unreadable evidence file is a finding under the requirement the document backs
+(licence → SRC-05, contract → SRC-09, collection records → SRC-07, consent → SRC-10,
+model filing → SRC-12), never a crash.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from provenance.checks.base import SUBJECT_ZH, Check, CheckContext
+from provenance.findings import Message
+
+REQUIREMENT_OF_KIND = {
+    "license": ("SRC-05", "7(2)"),
+    "contract": ("SRC-09", "7(1)"),
+    "collection_log": ("SRC-07", "7(1)"),
+    "robots_snapshot": ("SRC-08", "7(1)"),
+    "authorization": ("SRC-10", "7(3)"),
+    "consent_records": ("SRC-10", "7(3)"),
+    "filing": ("SRC-12", "7(1)"),
+    "model_card": ("SRC-12", "7(1)"),
+    "other": ("DOC-04", "19"),
+}
+
+MISSING = Message(
+    en="{kind} evidence '{path}' of {subject_kind} '{subject}' is {status}; the claim it backs cannot be verified",
+    zh="{subject_zh}“{subject}”的{kind_zh}证明材料“{path}”{status_zh}，其所支撑的声明无法核实",
+)
+KIND_ZH = {
+    "license": "许可证",
+    "contract": "合同",
+    "collection_log": "采集记录",
+    "robots_snapshot": "robots.txt 快照",
+    "authorization": "授权记录",
+    "consent_records": "用户授权记录",
+    "filing": "备案",
+    "model_card": "模型卡",
+    "other": "其他",
+}
+_STATUS_ZH = {"missing": "不存在", "unreadable": "无法读取"}
+
+
+def manifest_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
+    """Every evidence path named in the manifest: (subject_kind, subject_id, kind, path)."""
+    out: list[tuple[str, str, str, str]] = []
+    for model in ctx.lm.manifest.foundation_models:
+        out += [("model", model.id, e.kind, e.path) for e in model.evidence]
+    for _, src in ctx.lm.manifest.sources():
+        out += [("source", src.id, e.kind, e.path) for e in src.evidence]
+        if src.contract and src.contract.document:
+            out.append(("source", src.id, "contract", src.contract.document))
+        if src.contract and src.contract.warranties:
+            out.append(("source", src.id, "contract", src.contract.warranties))
+        if src.collection and src.collection.log:
+            out.append(("source", src.id, "collection_log", src.collection.log))
+        if src.authorization:
+            out.append(("source", src.id, "consent_records", src.authorization.records))
+    return out
+
+
+class EvidenceFiles(Check):
+    """SHA-256 of each evidence document into ``evidence``; findings for missing ones."""
+
+    name: ClassVar[str] = "evidence_files"
+    requirements: ClassVar[tuple[str, ...]] = ("DOC-04",)
+
+    def check(self, ctx: CheckContext) -> None:
+        seen: set[tuple[str, str, str]] = set()
+        for subject_kind, subject_id, kind, rel in manifest_evidence(ctx):
+            if (subject_kind, subject_id, rel) in seen:
+                continue
+            seen.add((subject_kind, subject_id, rel))
+            ev = ctx.evidence_file(rel)
+            self.row(
+                "evidence", subject_kind=subject_kind, subject_id=subject_id, kind=kind,
+                path=ctx.display(ev.path), status=ev.status, sha256=ev.sha256, bytes=ev.bytes,
+            )
+            if ev.status != "ok":
+                check_id, article = REQUIREMENT_OF_KIND[kind]
+                self.find(
+                    check_id, article, "medium", (subject_kind, subject_id), f"evidence_{ev.status}",
+                    MISSING, {"path": rel, "kind": kind}, key=rel, kind=kind, kind_zh=KIND_ZH[kind], path=rel,
+                    subject_kind=subject_kind, subject_zh=SUBJECT_ZH[subject_kind], subject=subject_id, status=ev.status,
+                    status_zh=_STATUS_ZH[ev.status],
+                )

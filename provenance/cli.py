@@ -1,0 +1,176 @@
+"""The ``provenance`` command line (typer). Exit codes: 0 ok, 1 blocking findings, 2 bad input, 3 internal."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from provenance import __version__
+from provenance.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, BadInput, ProvenanceError
+from provenance.store import Store
+
+app = typer.Typer(
+    name="provenance",
+    help="Training-data provenance auditor: Article 7/19 explainability dossier in DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="Dossier file (DuckDB).")]
+
+
+def _fail(exc: ProvenanceError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def audit(
+    manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")],
+    db: Annotated[Path, typer.Option("--db", help="Dossier file to write (created if absent).")] = Path(
+        "provenance.duckdb"
+    ),
+    pipeline: Annotated[str | None, typer.Option(help="Bundled pipeline name or a .toml file.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: CPU count, max 8).")] = None,
+    executor: Annotated[str, typer.Option(help="Executor: local.")] = "local",
+    resume: Annotated[str | None, typer.Option(help="Continue an interrupted or failed run.")] = None,
+) -> None:
+    """Audit the corpus a manifest describes and write a run into the dossier."""
+    from provenance.report import RichProgress, print_summary
+    from provenance.runner import audit as run_audit
+
+    try:
+        result = run_audit(manifest, db, pipeline=pipeline, workers=workers, executor=executor,
+                           resume=resume, progress=RichProgress(err))
+    except ProvenanceError as exc:
+        _fail(exc)
+    print_summary(out, result)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def validate(manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")]) -> None:
+    """Check a manifest against the schema and its references; writes nothing."""
+    from provenance.manifest import load_manifest
+
+    try:
+        lm = load_manifest(manifest)
+    except ProvenanceError as exc:
+        _fail(exc)
+    n_sources = len(lm.manifest.sources())
+    out.print(f"[green]ok[/] {manifest}: {len(lm.manifest.datasets)} dataset(s), {n_sources} source(s), "
+              f"{len(lm.manifest.foundation_models)} foundation model(s)")
+
+
+@app.command()
+def runs(db: DbOption) -> None:
+    """List the runs in a dossier."""
+    try:
+        with Store(db, read_only=True) as store:
+            _, rows = store.query(
+                """SELECT r.run_id, r.status, r.started_at, r.finished_at, r.pipeline, r.exit_code,
+                          (SELECT count(*) FROM shards s WHERE s.run_id = r.run_id) AS shards_done,
+                          r.shards_total,
+                          (SELECT count(*) FROM findings f WHERE f.run_id = r.run_id) AS findings
+                   FROM runs r ORDER BY r.started_at"""
+            )
+    except ProvenanceError as exc:
+        _fail(exc)
+    table = Table(title=f"Runs in {db}")
+    for col in ("run", "status", "started (UTC)", "finished (UTC)", "pipeline", "shards", "findings", "exit"):
+        table.add_column(col)
+    for run_id, status, started, finished, pipe, code, done, total, nfind in rows:
+        # We hold the file open, so no audit is writing: a 'running' run was interrupted.
+        shown = "interrupted (--resume)" if status == "running" else status
+        table.add_row(run_id, shown, f"{started:%Y-%m-%d %H:%M:%S}", f"{finished:%Y-%m-%d %H:%M:%S}" if finished else "",
+                      pipe, f"{done}/{total}", str(nfind), "" if code is None else str(code))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    return "NULL" if value is None else str(value)
+
+
+@app.command()
+def sql(
+    db: DbOption,
+    query: Annotated[str, typer.Argument(help="SQL to run (the dossier is opened read-only).")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Query the dossier read-only."""
+    if fmt not in ("table", "csv", "json"):
+        _fail(BadInput(f"unknown --format {fmt!r}; use table, csv or json"))
+    try:
+        with Store(db, read_only=True) as store:
+            cols, rows = store.query(query)
+    except ProvenanceError as exc:
+        _fail(exc)
+    except Exception as exc:  # DuckDB's own message says what is wrong with the SQL
+        _fail(BadInput(f"query failed: {str(exc).splitlines()[0]}"))
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(cols)
+        writer.writerows(rows)
+    elif fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str) + "\n")
+    else:
+        table = Table()
+        for c in cols:
+            table.add_column(c)
+        for r in rows:
+            table.add_row(*[_cell(v) for v in r])
+        out.print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the manifest JSON Schema."""
+    from provenance.manifest import manifest_json_schema
+
+    sys.stdout.write(manifest_json_schema())
+
+
+@app.command()
+def pipelines() -> None:
+    """List the bundled pipelines with their checks and scanners."""
+    from provenance.pipeline import bundled_pipelines, load_pipeline
+
+    for name in bundled_pipelines():
+        p = load_pipeline(name)
+        out.print(f"[bold]{name}[/] — {p.description}")
+        out.print(f"  checks: {', '.join(c.name for c in p.checks)}")
+        out.print(f"  scanners: {', '.join(s.name for s in p.scanners)} · fail_on = {p.fail_on}")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(f"provenance {__version__}")
+
+
+def main() -> None:
+    """Console-script entry point: maps unexpected errors to exit code 3."""
+    try:
+        app()
+    except ProvenanceError as exc:
+        err.print(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted; an unfinished run can be resumed with --resume")
+        sys.exit(130)
+    except Exception as exc:  # pragma: no cover - last resort
+        err.print(f"internal error: {type(exc).__name__}: {exc}")
+        sys.exit(EXIT_INTERNAL)
+
+
+_ = EXIT_BAD_INPUT

@@ -1,0 +1,90 @@
+"""The work of one shard, independent of where it runs.
+
+:func:`process_shard` reads a shard once and passes every batch to every scanner. Executors
+only decide where this function runs and in what order results come back; they never look
+inside. A shard that cannot be read comes back with ``status="error"`` (recorded, the run goes
+on); a scanner that raises is a bug and propagates (the run fails, resumable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from provenance.errors import ShardError, safe_error
+from provenance.pipeline import ScannerSpec
+from provenance.plan import Shard
+from provenance.readers import ReadStats, ShardReader
+from provenance.scanners import SCANNERS, ShardContext
+
+
+@dataclass
+class ShardResult:
+    """What one shard produced."""
+
+    shard: Shard
+    status: str
+    error: str | None
+    stats: ReadStats
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """Everything a worker needs besides the shard; picklable."""
+
+    scanners: tuple[ScannerSpec, ...]
+    batch_rows: int
+
+
+def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
+    n = table.num_rows
+    return table.append_column("scanner", pa.array([name] * n, pa.string())).append_column(
+        "scanner_version", pa.array([version] * n, pa.string())
+    )
+
+
+def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
+    """Read ``shard`` once; run every scanner over the same batches."""
+    scanners = [SCANNERS[s.name](SCANNERS[s.name].Settings.model_validate(s.settings)) for s in job.scanners]
+    reader = ShardReader(shard, job.batch_rows)
+    ctx = ShardContext(shard=shard, read_stats=reader.stats)
+    parts: dict[str, list[pa.Table]] = {}
+
+    def keep(scanner: Any, out: dict[str, pa.Table]) -> None:
+        for table, data in out.items():
+            parts.setdefault(table, []).append(_stamp(data, scanner.name, scanner.version))
+
+    batches = iter(reader)
+    try:
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except ShardError:
+                raise
+            except Exception as exc:  # a parser failing on bad bytes: the shard is bad, not the run
+                raise ShardError(f"{reader.name}: cannot be read: {safe_error(exc)}") from None
+            for sc in scanners:
+                keep(sc, sc.scan(batch, ctx))
+    except ShardError as exc:
+        return ShardResult(shard, "error", safe_error(exc), reader.stats)
+    for sc in scanners:
+        keep(sc, sc.finish(ctx))
+    tables = {name: pa.concat_tables(ts) for name, ts in parts.items()}
+    return ShardResult(shard, "ok", None, reader.stats, tables)
+
+
+class Executor(Protocol):
+    """Runs :func:`process_shard` over shards and yields results as they finish."""
+
+    def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
+        """Results in completion order."""
+        ...
+
+
+ShardFn = Callable[[Shard, ShardJob], ShardResult]

@@ -1,0 +1,101 @@
+"""Findings: what a check concludes, tied to a requirement id and an article, in two languages.
+
+Every finding carries ``message_en`` and ``message_zh`` rendered from one bilingual
+:class:`Message` template, so the two texts can never drift apart in what they report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["info", "low", "medium", "high", "blocker"]
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "blocker")
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A bilingual message template; placeholders use :meth:`str.format` syntax."""
+
+    en: str
+    zh: str
+
+    def render(self, **values: Any) -> tuple[str, str]:
+        """Fill both templates with the same values."""
+        return self.en.format(**values), self.zh.format(**values)
+
+
+@dataclass
+class Finding:
+    """One conclusion of a check about one subject (a source, a file, a model, the run)."""
+
+    check_id: str
+    article: str
+    severity: Severity
+    subject_kind: str
+    subject_id: str
+    code: str
+    message_en: str
+    message_zh: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    key: str = ""  # disambiguates two findings of one code about one subject (e.g. a path)
+
+    @property
+    def fingerprint(self) -> str:
+        """Run-independent identity, so findings can be matched between runs (opened/closed)."""
+        key = "\x1f".join((self.check_id, self.code, self.subject_kind, self.subject_id, self.key))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def as_row(self, run_id: str, seq: int) -> dict[str, Any]:
+        """Row for the ``findings`` table."""
+        return {
+            "run_id": run_id,
+            "finding_id": f"{run_id}:{seq:05d}",
+            "fingerprint": self.fingerprint,
+            "check_id": self.check_id,
+            "code": self.code,
+            "article": self.article,
+            "severity": self.severity,
+            "subject_kind": self.subject_kind,
+            "subject_id": self.subject_id,
+            "message_en": self.message_en,
+            "message_zh": self.message_zh,
+            "evidence": json.dumps(self.evidence, ensure_ascii=False, sort_keys=True, default=str),
+        }
+
+
+def make_finding(
+    check_id: str,
+    article: str,
+    severity: Severity,
+    subject_kind: str,
+    subject_id: str,
+    code: str,
+    message: Message,
+    evidence: dict[str, Any] | None = None,
+    /,
+    key: str = "",
+    **values: Any,
+) -> Finding:
+    """Build a finding, rendering ``message`` in both languages with ``values``."""
+    en, zh = message.render(**values)
+    return Finding(
+        check_id=check_id,
+        article=article,
+        severity=severity,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        code=code,
+        message_en=en,
+        message_zh=zh,
+        evidence=evidence or {},
+        key=key,
+    )
+
+
+def is_blocking(severity: str, fail_on: str) -> bool:
+    """True when ``severity`` is at or above the pipeline's ``fail_on`` level."""
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on]

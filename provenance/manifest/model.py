@@ -1,0 +1,194 @@
+"""Manifest v1: the declarative description of a training corpus (pydantic, at the boundary).
+
+The JSON Schema in ``schemas/manifest.schema.json`` is generated from these models
+(``provenance schema`` prints it; a test keeps the file in sync). Unknown keys are errors, so
+a misspelt field is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+SourceType = Literal[
+    "open_source", "self_collected", "commercial", "user_input", "synthetic", "public_data", "other"
+]
+LegalBasis = Literal[
+    "consent",
+    "separate_consent",
+    "guardian_consent",
+    "contract",
+    "legal_duty",
+    "public_interest_news",
+    "publicly_disclosed",
+    "anonymised",
+    "other",
+    "none",
+]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors; strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Evidence(Strict):
+    """A document that backs a claim (licence text, contract, consent records …)."""
+
+    kind: Literal[
+        "license",
+        "authorization",
+        "contract",
+        "collection_log",
+        "robots_snapshot",
+        "consent_records",
+        "filing",
+        "model_card",
+        "other",
+    ]
+    path: str = Field(description="Relative to the manifest's folder; must stay inside it or a data root.")
+    description: str | None = None
+
+
+class Period(Strict):
+    """An inclusive date range."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class Provider(Strict):
+    name: str
+    contact: str | None = None
+    country: str | None = None
+
+
+class Service(Strict):
+    name: str
+    intended_use: Literal["public_service", "internal", "research"]
+    region: str = "CN"
+    training_date: dt.date | None = Field(
+        default=None, description="Planned training start; collection records must predate it."
+    )
+    algorithm_description: str | None = None
+
+
+class DataRoot(Strict):
+    id: Id
+    path: str = Field(description="Folder holding data files; relative to the manifest's folder.")
+
+
+class FoundationModel(Strict):
+    id: Id
+    name: str
+    version: str | None = None
+    provider: str | None = None
+    third_party: bool = True
+    license: str | None = None
+    source_url: str | None = None
+    filing_number: str | None = Field(default=None, description="CAC filing number (网信算备…).")
+    evidence: list[Evidence] = []
+
+
+class Origin(Strict):
+    region: Literal["domestic", "foreign"]
+    country: str | None = None
+    decided_by: str | None = Field(default=None, description="How the origin was determined.")
+
+
+class Collection(Strict):
+    """Collection records of self-collected (crawled) data (TC260-003 §5.1c(2))."""
+
+    crawler: str | None = None
+    user_agent: str | None = Field(default=None, description="User-agent matched against robots.txt.")
+    log: str | None = Field(default=None, description="JSONL/CSV with url, fetched_at, status.")
+    robots_dir: str | None = Field(default=None, description="Folder of robots.txt snapshots, <host>.txt.")
+    respects_robots: bool | None = None
+
+
+class Contract(Strict):
+    """A commercial source's contract (TC260-003 §5.1c(3))."""
+
+    id: str
+    counterparty: str
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    document: str | None = Field(default=None, description="Path of the signed contract.")
+    warranties: str | None = Field(default=None, description="Path of the supplier's commitments.")
+
+
+class Authorization(Strict):
+    """User-authorisation records of user-input data (TC260-003 §5.1c(4))."""
+
+    records: str = Field(description="JSONL/CSV with user_id, consent_id, consented_at, withdrawn_at.")
+    opt_out_clicks: int | None = Field(default=None, ge=0)
+
+
+class GeneratorModel(Strict):
+    name: str
+    version: str | None = None
+    provider: str | None = None
+
+
+class FileSpec(Strict):
+    """Data files of a source: a glob under a declared data root."""
+
+    root: Id
+    glob: str
+    format: Literal["auto", "jsonl", "parquet", "csv", "text"] = "auto"
+    text_field: str = "text"
+    id_field: str | None = None
+    url_field: str | None = None
+    time_field: str | None = None
+
+
+class Source(Strict):
+    id: Id
+    name: str | None = None
+    source_type: SourceType
+    origin: Origin
+    license: str | None = None
+    url: str | None = Field(default=None, description="Where the source was obtained.")
+    legal_basis: LegalBasis | None = None
+    collection_period: Period | None = None
+    collection: Collection | None = None
+    contract: Contract | None = None
+    authorization: Authorization | None = None
+    generator_model: GeneratorModel | None = None
+    upstream: list[str] = Field(default=[], description="Dataset or source ids this one derives from.")
+    is_pointer_dataset: bool = False
+    evidence: list[Evidence] = []
+    files: list[FileSpec] = Field(min_length=1)
+
+
+class Dataset(Strict):
+    id: Id
+    name: str
+    stage: Literal["pretraining", "fine_tuning", "alignment"]
+    modality: Literal["text", "image", "audio", "video", "code", "multimodal", "other"] = "text"
+    languages: list[str] = []
+    description: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Manifest(Strict):
+    manifest_version: Literal[1]
+    provider: Provider
+    service: Service
+    data_roots: list[DataRoot] = Field(min_length=1)
+    foundation_models: list[FoundationModel] = []
+    datasets: list[Dataset] = Field(min_length=1)
+
+    def sources(self) -> list[tuple[Dataset, Source]]:
+        """Every (dataset, source) pair in manifest order."""
+        return [(d, s) for d in self.datasets for s in d.sources]

@@ -1,0 +1,149 @@
+"""Declarative pipelines (TOML): which checks and scanners run, with which settings.
+
+A pipeline is data kept apart from execution: ``[checks.NAME]`` and ``[scanners.NAME]`` tables
+enable a step (an empty table takes the defaults); ``[severity]`` overrides a finding code's
+default severity; ``fail_on`` sets the severity at which the audit exits 1. Every problem is
+reported at once, and unknown names list the known ones.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from provenance.checks import CHECKS, Check
+from provenance.errors import BadInput, Problem
+from provenance.findings import SEVERITIES, Severity
+from provenance.resources import pipeline_dir
+from provenance.scanners import SCANNERS
+
+_TOP_KEYS = {"pipeline", "reader", "checks", "scanners", "severity"}
+
+
+@dataclass
+class ScannerSpec:
+    """A scanner by name with validated settings; picklable for workers."""
+
+    name: str
+    settings: dict[str, Any]
+
+
+@dataclass
+class Pipeline:
+    """A loaded, validated pipeline."""
+
+    name: str
+    path: Path
+    description: str
+    fail_on: Severity
+    batch_rows: int
+    shard_rows: int
+    checks: list[Check]
+    scanners: list[ScannerSpec]
+    severity: dict[str, Severity] = field(default_factory=dict)
+
+    def config(self) -> dict[str, Any]:
+        """Resolved settings, recorded with the run."""
+        return {
+            "pipeline": self.name,
+            "pipeline_path": str(self.path),
+            "fail_on": self.fail_on,
+            "reader": {"batch_rows": self.batch_rows, "shard_rows": self.shard_rows},
+            "checks": {c.name: c.settings.model_dump() for c in self.checks},
+            "scanners": {s.name: s.settings for s in self.scanners},
+            "severity": self.severity,
+        }
+
+
+def bundled_pipelines() -> list[str]:
+    """Names of the pipelines shipped with provenance."""
+    return sorted(p.stem for p in pipeline_dir().glob("*.toml"))
+
+
+def resolve_pipeline(name_or_path: str | None, default: str = "pretraining") -> Path:
+    """A bundled pipeline name or a path to a TOML file."""
+    ref = name_or_path or default
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise BadInput(f"pipeline file not found: {path}")
+        return path
+    bundled = pipeline_dir() / f"{ref}.toml"
+    if not bundled.is_file():
+        raise BadInput(f"unknown pipeline {ref!r}; bundled pipelines: {', '.join(bundled_pipelines())}, or give a .toml path")
+    return bundled
+
+
+def _settings(kind: str, name: str, model: type[BaseModel], raw: Any, file: str) -> tuple[BaseModel | None, list[Problem]]:
+    if not isinstance(raw, dict):
+        return None, [Problem(file, f"{kind}.{name}", "must be a table, e.g. [" + f"{kind}.{name}]")]
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as exc:
+        return None, [
+            Problem(file, f"{kind}.{name}." + ".".join(map(str, e["loc"])), e["msg"], code=e["type"])
+            for e in exc.errors(include_url=False)
+        ]
+
+
+def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pipeline:
+    """Load, validate and prepare a pipeline; raise :class:`BadInput` listing every problem."""
+    path = resolve_pipeline(name_or_path, default)
+    file = str(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"pipeline {path} is not valid TOML", [Problem(file, "", str(exc), code="syntax")]) from None
+    problems: list[Problem] = []
+    for key in sorted(set(doc) - _TOP_KEYS):
+        problems.append(Problem(file, key, f"unknown table; valid: {', '.join(sorted(_TOP_KEYS))}", code="unknown"))
+    meta = doc.get("pipeline", {})
+    fail_on = meta.get("fail_on", "high")
+    if fail_on not in SEVERITIES:
+        problems.append(Problem(file, "pipeline.fail_on", f"must be one of {', '.join(SEVERITIES)}"))
+    reader = doc.get("reader", {})
+    batch_rows, shard_rows = reader.get("batch_rows", 8192), reader.get("shard_rows", 1_000_000)
+    for key, value in (("batch_rows", batch_rows), ("shard_rows", shard_rows)):
+        if not isinstance(value, int) or value < 1:
+            problems.append(Problem(file, f"reader.{key}", "must be a positive integer"))
+    checks: list[Check] = []
+    for name, raw in doc.get("checks", {}).items():
+        if name not in CHECKS:
+            problems.append(Problem(file, f"checks.{name}", f"unknown check; known checks: {', '.join(sorted(CHECKS))}", code="unknown"))
+            continue
+        settings, errs = _settings("checks", name, CHECKS[name].Settings, raw, file)
+        problems += errs
+        if settings is not None:
+            checks.append(CHECKS[name](settings))
+    scanners: list[ScannerSpec] = []
+    for name, raw in doc.get("scanners", {}).items():
+        if name not in SCANNERS:
+            problems.append(Problem(file, f"scanners.{name}", f"unknown scanner; known scanners: {', '.join(sorted(SCANNERS))}", code="unknown"))
+            continue
+        settings, errs = _settings("scanners", name, SCANNERS[name].Settings, raw, file)
+        problems += errs
+        if settings is not None:
+            scanners.append(ScannerSpec(name, settings.model_dump()))
+    severity = doc.get("severity", {})
+    for code, level in severity.items():
+        if level not in SEVERITIES:
+            problems.append(Problem(file, f"severity.{code}", f"must be one of {', '.join(SEVERITIES)}"))
+    if problems:
+        raise BadInput(f"pipeline {path} has {len(problems)} problem(s)", problems)
+    for check in checks:
+        check.prepare(path.parent)
+    return Pipeline(
+        name=str(meta.get("name", path.stem)),
+        path=path.resolve(),
+        description=str(meta.get("description", "")),
+        fail_on=fail_on,
+        batch_rows=batch_rows,
+        shard_rows=shard_rows,
+        checks=checks,
+        scanners=scanners,
+        severity=severity,
+    )

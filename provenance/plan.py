@@ -1,0 +1,212 @@
+"""Plan a run: expand each source's globs into files, and files into shards.
+
+A shard is a whole file, or a row-group range of a large Parquet file, so that a worker reads
+it once and every scanner sees the same batches. Shard ids are stable (derived from the file's
+place under its root and the part number), which is what lets a resumed run skip finished ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from provenance.manifest import LoadedManifest
+from provenance.manifest.references import inside
+
+_COMPRESSION = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+_FORMATS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+}
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A unit of work: everything a worker needs to read it, picklable."""
+
+    shard_id: str
+    file_id: str
+    source_id: str
+    path: str
+    format: str
+    compression: str | None
+    part: int
+    row_groups: tuple[int, ...] | None
+    text_field: str
+    id_field: str | None
+    url_field: str | None
+    time_field: str | None
+    delimiter: str = ","
+
+
+@dataclass
+class PlannedFile:
+    """A data file claimed by a source."""
+
+    file_id: str
+    source_id: str
+    dataset_id: str
+    root_id: str
+    path: Path
+    relpath: str
+    format: str | None
+    compression: str | None
+    bytes: int
+    mtime_ns: int
+    error: str | None = None
+    shards: list[Shard] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Files, shards and the coverage facts SRC-01 reports on."""
+
+    files: list[PlannedFile]
+    orphans: list[tuple[str, str]]  # (root id, relative path) under a root, claimed by no source
+    double_claims: list[tuple[str, str, str]]  # (relative path, first source, second source)
+    empty_globs: list[tuple[str, str]]  # (source id, glob) matching no file
+
+    @property
+    def shards(self) -> list[Shard]:
+        """All shards in a stable order."""
+        return [s for f in self.files for s in f.shards]
+
+
+def detect_format(name: str) -> tuple[str | None, str | None]:
+    """``web.jsonl.gz`` → ``("jsonl", "gzip")``; unknown extension → ``(None, compression)``."""
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    compression = _COMPRESSION.get(suffixes[-1]) if suffixes else None
+    if compression:
+        suffixes = suffixes[:-1]
+    fmt = _FORMATS.get(suffixes[-1]) if suffixes else None
+    return fmt, compression
+
+
+def file_id_for(root_id: str, relpath: str) -> str:
+    """Stable id of a file: its root and its path under that root."""
+    return hashlib.sha256(f"{root_id}\x1f{relpath}".encode()).hexdigest()[:16]
+
+
+def _evidence_paths(lm: LoadedManifest) -> set[Path]:
+    """Files the manifest names as evidence: not data, so never orphans."""
+    out = {lm.path}
+    for model in lm.manifest.foundation_models:
+        out |= {(lm.base_dir / e.path).resolve() for e in model.evidence}
+    for _, src in lm.manifest.sources():
+        out |= {(lm.base_dir / e.path).resolve() for e in src.evidence}
+        for p in (
+            src.collection.log if src.collection else None,
+            src.contract.document if src.contract else None,
+            src.contract.warranties if src.contract else None,
+            src.authorization.records if src.authorization else None,
+        ):
+            if p:
+                out.add((lm.base_dir / p).resolve())
+        if src.collection and src.collection.robots_dir:
+            robots = (lm.base_dir / src.collection.robots_dir).resolve()
+            if robots.is_dir():
+                out |= {p.resolve() for p in robots.rglob("*") if p.is_file()}
+    return out
+
+
+def _shards_for(pf: PlannedFile, spec_fields: dict[str, str | None], shard_rows: int) -> list[Shard]:
+    groups: list[tuple[int, ...] | None] = [None]
+    if pf.format == "parquet" and pf.compression is None:
+        try:
+            meta = pq.ParquetFile(pf.path).metadata
+        except Exception:  # unreadable footer: one shard, and the reader records the error
+            meta = None
+        if meta is not None and meta.num_rows > shard_rows and meta.num_row_groups > 1:
+            groups, current, rows = [], [], 0
+            for g in range(meta.num_row_groups):
+                n = meta.row_group(g).num_rows
+                if current and rows + n > shard_rows:
+                    groups.append(tuple(current))
+                    current, rows = [], 0
+                current.append(g)
+                rows += n
+            groups.append(tuple(current))
+    return [
+        Shard(
+            shard_id=f"{pf.file_id}:{part}",
+            file_id=pf.file_id,
+            source_id=pf.source_id,
+            path=str(pf.path),
+            format=pf.format or "unknown",
+            compression=pf.compression,
+            part=part,
+            row_groups=rg,
+            text_field=spec_fields["text_field"] or "text",
+            id_field=spec_fields["id_field"],
+            url_field=spec_fields["url_field"],
+            time_field=spec_fields["time_field"],
+            delimiter="\t" if ".tsv" in [x.lower() for x in pf.path.suffixes] else ",",
+        )
+        for part, rg in enumerate(groups)
+    ]
+
+
+def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
+    """Expand globs into files and shards; record orphans, double claims and empty globs."""
+    claimed: dict[Path, PlannedFile] = {}
+    files: list[PlannedFile] = []
+    double: list[tuple[str, str, str]] = []
+    empty: list[tuple[str, str]] = []
+    for ds, src in lm.manifest.sources():
+        for spec in src.files:
+            root = lm.roots[spec.root]
+            matches = sorted(p for p in root.glob(spec.glob) if p.is_file() and not p.name.startswith("."))
+            if not matches:
+                empty.append((src.id, spec.glob))
+            for p in matches:
+                rel = p.relative_to(root).as_posix()
+                key = p.resolve()
+                if key in claimed:
+                    if claimed[key].source_id != src.id:
+                        double.append((rel, claimed[key].source_id, src.id))
+                    continue
+                fmt, comp = detect_format(p.name) if spec.format == "auto" else (spec.format, detect_format(p.name)[1])
+                st = p.stat()
+                pf = PlannedFile(
+                    file_id=file_id_for(spec.root, rel),
+                    source_id=src.id,
+                    dataset_id=ds.id,
+                    root_id=spec.root,
+                    path=p,
+                    relpath=rel,
+                    format=fmt,
+                    compression=comp,
+                    bytes=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                )
+                if not inside(p, [root]):
+                    pf.error = "file resolves outside its data root (symbolic link); not read"
+                elif fmt is None:
+                    pf.error = (
+                        f"unknown file type {p.name!r}; use .jsonl, .parquet, .csv, .tsv or .txt "
+                        "(optionally .gz/.zst), or set files[].format"
+                    )
+                else:
+                    pf.shards = _shards_for(pf, spec.model_dump(), shard_rows)
+                claimed[key] = pf
+                files.append(pf)
+    skip = _evidence_paths(lm)
+    orphans: list[tuple[str, str]] = []
+    for rid, root in lm.roots.items():
+        if not root.is_dir():
+            continue
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and not p.name.startswith(".") and p.resolve() not in claimed and p.resolve() not in skip:
+                orphans.append((rid, p.relative_to(root).as_posix()))
+    return Plan(files=files, orphans=orphans, double_claims=double, empty_globs=empty)

@@ -1,0 +1,10 @@
+"""Registry of record-level scanners, by name."""
+
+from __future__ import annotations
+
+from provenance.scanners.base import Scanner, ShardContext
+from provenance.scanners.file_stats import FileStats
+
+SCANNERS: dict[str, type[Scanner]] = {cls.name: cls for cls in (FileStats,)}
+
+__all__ = ["SCANNERS", "Scanner", "ShardContext"]

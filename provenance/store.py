@@ -1,0 +1,253 @@
+"""The DuckDB dossier: schema migration, run lifecycle, bulk Arrow writes.
+
+Crash safety rests on DuckDB transactions: each shard's results and its completion marker
+commit together, and a run becomes ``complete`` in one final transaction with its findings.
+A process killed at any point leaves earlier runs untouched and the interrupted run
+``running`` (resumable); DuckDB's file lock turns a second writer into a clear error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from provenance import __version__
+from provenance.errors import BadInput, Problem
+from provenance.resources import schema_file
+
+SCHEMA_VERSION = 1
+# Tables written per shard: cleared for a shard that is re-scanned on resume.
+SHARD_TABLES = ("file_stats",)
+# Tables written when the run commits: replaced wholesale on resume.
+RUN_TABLES = ("findings", "evidence", "crawl_checks", "stats")
+
+# Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
+_FILE_SUMMARY_SQL = """
+    SELECT file_id,
+           CASE WHEN bool_or(status = 'error') THEN 'error' ELSE 'ok' END AS status,
+           string_agg(error, '; ') FILTER (WHERE error IS NOT NULL) AS error,
+           max(sha256) AS sha256,
+           sum(records) AS records
+    FROM shards WHERE run_id = ? GROUP BY file_id
+"""
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamp (the dossier stores UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A connection to one dossier file."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise BadInput(f"no dossier at {self.path}; run `provenance audit … --db {self.path}` first")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                pid = text.split("PID", 1)[1].strip(" )").split(")")[0] if "PID" in text else "?"
+                raise BadInput(
+                    f"dossier {self.path} is in use by another process (PID {pid}); "
+                    "wait for that audit to finish (DuckDB allows one writer at a time)"
+                ) from None
+            raise BadInput(f"cannot open dossier {self.path}: {text.splitlines()[0]}") from None
+        except duckdb.Error as exc:
+            raise BadInput(f"{self.path} is not a DuckDB dossier: {str(exc).splitlines()[0]}") from None
+        self.read_only = read_only
+        self._check_schema()
+
+    def close(self) -> None:
+        """Close the connection (checkpoints the write-ahead log)."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------------------
+    def schema_version(self) -> int | None:
+        """Version recorded in ``meta``, or None for an empty database."""
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"
+        ).fetchone()
+        if not has_meta or not has_meta[0]:
+            return None
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _check_schema(self) -> None:
+        version = self.schema_version()
+        if version is None:
+            tables = self.con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+            if tables and tables[0]:
+                raise BadInput(f"{self.path} holds other tables and no provenance schema; use a new --db path")
+            if self.read_only:
+                raise BadInput(f"{self.path} is empty: no audit has written to it")
+            with self.transaction():
+                self.con.execute(schema_file("dossier.sql").read_text(encoding="utf-8"))
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?), ('created_by', ?)",
+                    [str(SCHEMA_VERSION), f"provenance {__version__}"],
+                )
+        elif version > SCHEMA_VERSION:
+            raise BadInput(
+                f"{self.path} has dossier schema v{version}; this provenance {__version__} "
+                f"reads up to v{SCHEMA_VERSION}: upgrade provenance"
+            )
+        elif version < SCHEMA_VERSION and not self.read_only:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Apply ``schemas/migrations/NNNN.sql`` from ``version + 1`` up, each in a transaction."""
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            sql = schema_file(f"migrations/{target:04d}.sql").read_text(encoding="utf-8")
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(target)])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing block."""
+        self.con.begin()
+        try:
+            yield
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    # -- writes --------------------------------------------------------------------------
+    def insert(self, table: str, data: pa.Table | Iterable[Mapping[str, Any]], run_id: str) -> None:
+        """Bulk-insert Arrow data (or a few dict rows) into ``table``, stamping ``run_id``."""
+        if not isinstance(data, pa.Table):
+            rows = list(data)
+            if not rows:
+                return
+            data = pa.Table.from_pylist(rows)
+        if data.num_rows == 0:
+            return
+        if "run_id" in data.column_names:
+            data = data.drop_columns(["run_id"])
+        data = data.append_column("run_id", pa.array([run_id] * data.num_rows, pa.string()))
+        self.con.register("_incoming", data)
+        try:
+            self.con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _incoming')
+        finally:
+            self.con.unregister("_incoming")
+
+    def begin_run(self, run: Mapping[str, Any], rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Create a ``running`` run with its manifest tables, in one transaction."""
+        with self.transaction():
+            self.insert("runs", [dict(run, status="running", started_at=utcnow())], run["run_id"])
+            for table, table_rows in rows.items():
+                self.insert(table, table_rows, run["run_id"])
+
+    def reopen_run(self, run_id: str, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Mark an interrupted or failed run ``running`` again and refresh its manifest tables."""
+        with self.transaction():
+            self.con.execute(
+                "UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE run_id = ?",
+                [run_id],
+            )
+            for table, table_rows in rows.items():
+                self.con.execute(f'DELETE FROM "{table}" WHERE run_id = ?', [run_id])
+                self.insert(table, table_rows, run_id)
+
+    def forget_shards(self, run_id: str, file_ids: Iterable[str]) -> None:
+        """Drop staged results of files that changed since the interrupted run read them."""
+        ids = list(file_ids)
+        if not ids:
+            return
+        with self.transaction():
+            for table in (*SHARD_TABLES, "shards"):
+                self.con.execute(
+                    f'DELETE FROM "{table}" WHERE run_id = ? AND list_contains(?, file_id)', [run_id, ids]
+                )
+
+    def commit_shard(self, run_id: str, marker: dict[str, Any], tables: Mapping[str, pa.Table]) -> None:
+        """Write one shard's results and its completion marker atomically."""
+        with self.transaction():
+            for table, data in tables.items():
+                self.insert(table, data, run_id)
+            self.insert("shards", [dict(marker, finished_at=utcnow())], run_id)
+
+    def file_summary(self, run_id: str) -> dict[str, tuple[str, str | None, int]]:
+        """Per file: (status, error, records) from its committed shards."""
+        rows = self.con.execute(_FILE_SUMMARY_SQL, [run_id]).fetchall()
+        return {r[0]: (r[1], r[2], int(r[4] or 0)) for r in rows}
+
+    def done_shards(self, run_id: str) -> set[str]:
+        """Shard ids already committed for ``run_id``."""
+        rows = self.con.execute("SELECT shard_id FROM shards WHERE run_id = ?", [run_id]).fetchall()
+        return {r[0] for r in rows}
+
+    def finish_run(
+        self, run_id: str, findings: list[dict[str, Any]], tables: Mapping[str, pa.Table | list[dict[str, Any]]],
+        exit_code: int,
+    ) -> None:
+        """Commit the run: findings, run-level tables, per-file totals and status, atomically."""
+        with self.transaction():
+            for table in RUN_TABLES:
+                self.con.execute(f'DELETE FROM "{table}" WHERE run_id = ?', [run_id])
+            self.insert("findings", findings, run_id)
+            for table, data in tables.items():
+                self.insert(table, data, run_id)
+            self.con.execute(
+                f"""
+                UPDATE files SET status = t.status, error = t.error, sha256 = t.sha256, records = t.records
+                FROM ({_FILE_SUMMARY_SQL}) t
+                WHERE files.run_id = ? AND files.file_id = t.file_id AND files.status <> 'error'
+                """,
+                [run_id, run_id],
+            )
+            self.con.execute(
+                "UPDATE runs SET status = 'complete', finished_at = ?, exit_code = ? WHERE run_id = ?",
+                [utcnow(), exit_code, run_id],
+            )
+
+    def fail_run(self, run_id: str, error: str) -> None:
+        """Mark a run ``failed``; its staged shards stay for ``--resume``."""
+        self.con.execute(
+            "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?",
+            [utcnow(), error[:2000], run_id],
+        )
+
+    # -- reads ---------------------------------------------------------------------------
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        """A run's row as a dict, or None."""
+        cur = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id])
+        row = cur.fetchone()
+        if row is None:
+            return None
+        cols = [d[0] for d in cur.description or []]
+        out = dict(zip(cols, row, strict=True))
+        out["config"] = json.loads(out["config"]) if isinstance(out["config"], str) else out["config"]
+        return out
+
+    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run SQL; return column names and rows."""
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description or []]
+        return cols, cur.fetchall()
+
+
+def bad_db_path(path: Path) -> list[Problem]:
+    """Problems with a --db path before anything is opened."""
+    if path.exists() and path.is_dir():
+        return [Problem(str(path), "--db", "is a folder; give a file path such as out/dossier.duckdb")]
+    return []

@@ -1,0 +1,224 @@
+-- provenance dossier, schema version 1.
+-- Every table is keyed by run_id. Rows of runs that are not 'complete' stay in the tables
+-- (a resumed run continues from them) but the views below show complete runs only.
+-- Times are UTC. No raw personal information is ever stored here.
+
+CREATE TABLE meta (
+  key   VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL
+);
+COMMENT ON TABLE meta IS 'Dossier metadata: schema_version and the tool that created the file.';
+
+CREATE TABLE runs (
+  run_id          VARCHAR PRIMARY KEY,
+  status          VARCHAR NOT NULL,
+  started_at      TIMESTAMP NOT NULL,
+  finished_at     TIMESTAMP,
+  tool_version    VARCHAR NOT NULL,
+  pipeline        VARCHAR NOT NULL,
+  config          JSON NOT NULL,
+  manifest_path   VARCHAR NOT NULL,
+  manifest_sha256 VARCHAR NOT NULL,
+  provider        VARCHAR,
+  service         VARCHAR,
+  intended_use    VARCHAR,
+  shards_total    INTEGER,
+  exit_code       INTEGER,
+  error           VARCHAR
+);
+COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
+COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, as JSON.';
+COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
+COMMENT ON COLUMN runs.exit_code IS '0 = no blocking finding, 1 = blocking findings (severity at or above the pipeline fail_on).';
+
+CREATE TABLE datasets (
+  run_id      VARCHAR NOT NULL,
+  dataset_id  VARCHAR NOT NULL,
+  name        VARCHAR,
+  stage       VARCHAR,
+  modality    VARCHAR,
+  languages   VARCHAR[],
+  description VARCHAR
+);
+COMMENT ON TABLE datasets IS 'Datasets declared in the manifest (stage: pretraining / fine_tuning / alignment).';
+
+CREATE TABLE sources (
+  run_id            VARCHAR NOT NULL,
+  source_id         VARCHAR NOT NULL,
+  dataset_id        VARCHAR NOT NULL,
+  name              VARCHAR,
+  source_type       VARCHAR NOT NULL,
+  origin            VARCHAR,
+  country           VARCHAR,
+  url               VARCHAR,
+  license_raw       VARCHAR,
+  license_spdx      VARCHAR,
+  license_category  VARCHAR,
+  legal_basis       VARCHAR,
+  collection_start  DATE,
+  collection_end    DATE,
+  upstream          VARCHAR[],
+  generator_model   VARCHAR,
+  is_pointer_dataset BOOLEAN
+);
+COMMENT ON TABLE sources IS 'Sources of each dataset (Art. 7(1), Art. 19 "sources"). source_type: open_source / self_collected / commercial / user_input / synthetic / public_data / other.';
+COMMENT ON COLUMN sources.origin IS 'domestic or foreign (TC260-003 §5.1b source mix).';
+COMMENT ON COLUMN sources.license_raw IS 'Licence string as declared in the manifest.';
+COMMENT ON COLUMN sources.license_spdx IS 'Normalised SPDX expression or LicenseRef-… (filled by the licence checks).';
+COMMENT ON COLUMN sources.license_category IS 'Licence category (filled by the licence checks).';
+COMMENT ON COLUMN sources.legal_basis IS 'Declared legal basis for personal information (PIPL Art. 13), or NULL.';
+
+CREATE TABLE models (
+  run_id        VARCHAR NOT NULL,
+  model_id      VARCHAR NOT NULL,
+  name          VARCHAR,
+  version       VARCHAR,
+  provider      VARCHAR,
+  third_party   BOOLEAN,
+  license       VARCHAR,
+  source_url    VARCHAR,
+  filing_number VARCHAR
+);
+COMMENT ON TABLE models IS 'Foundation models the service is built on (Art. 7(1); TC260-003 §6).';
+
+CREATE TABLE files (
+  run_id      VARCHAR NOT NULL,
+  file_id     VARCHAR NOT NULL,
+  source_id   VARCHAR NOT NULL,
+  dataset_id  VARCHAR NOT NULL,
+  root_id     VARCHAR NOT NULL,
+  path        VARCHAR NOT NULL,
+  format      VARCHAR,
+  compression VARCHAR,
+  sha256      VARCHAR,
+  bytes       BIGINT,
+  mtime_ns    BIGINT,
+  records     BIGINT,
+  status      VARCHAR NOT NULL,
+  error       VARCHAR
+);
+COMMENT ON TABLE files IS 'Data files claimed by each source. status: planned (not yet scanned), ok, error (could not be read: see error; the run went on).';
+COMMENT ON COLUMN files.path IS 'Path relative to the data root root_id.';
+COMMENT ON COLUMN files.sha256 IS 'SHA-256 of the file bytes on disk, computed while reading.';
+COMMENT ON COLUMN files.error IS 'Why the file could not be read: names the line or column and what would be valid; never record content.';
+
+CREATE TABLE shards (
+  run_id      VARCHAR NOT NULL,
+  shard_id    VARCHAR NOT NULL,
+  file_id     VARCHAR NOT NULL,
+  part        INTEGER NOT NULL,
+  row_groups  VARCHAR,
+  status      VARCHAR NOT NULL,
+  error       VARCHAR,
+  records     BIGINT,
+  malformed   BIGINT,
+  invalid_utf8 BIGINT,
+  bytes_on_disk BIGINT,
+  sha256      VARCHAR,
+  finished_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE shards IS 'Completion markers: a shard listed here was read and its scanners'' results committed with it; a resumed run skips it. status: ok / error (unreadable: see error). records, malformed, invalid_utf8, sha256 are what the reader saw (sha256 on part 0 only).';
+
+CREATE TABLE file_stats (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  records         BIGINT,
+  characters      BIGINT,
+  text_bytes      BIGINT,
+  empty_records   BIGINT,
+  missing_text    BIGINT,
+  malformed       BIGINT,
+  invalid_utf8    BIGINT,
+  bytes_on_disk   BIGINT,
+  sha256          VARCHAR
+);
+COMMENT ON TABLE file_stats IS 'Per-shard counts from the file_stats scanner; sum over shards for a file.';
+COMMENT ON COLUMN file_stats.empty_records IS 'Records whose text is missing or only white space.';
+COMMENT ON COLUMN file_stats.missing_text IS 'Records without a string in the text field.';
+COMMENT ON COLUMN file_stats.malformed IS 'Lines or rows that could not be parsed (skipped, counted).';
+COMMENT ON COLUMN file_stats.invalid_utf8 IS 'Lines that were not valid UTF-8 (kept with U+FFFD replacement characters).';
+
+CREATE TABLE evidence (
+  run_id       VARCHAR NOT NULL,
+  subject_kind VARCHAR NOT NULL,
+  subject_id   VARCHAR NOT NULL,
+  kind         VARCHAR NOT NULL,
+  path         VARCHAR NOT NULL,
+  status       VARCHAR NOT NULL,
+  sha256       VARCHAR,
+  bytes        BIGINT
+);
+COMMENT ON TABLE evidence IS 'Evidence documents named in the manifest, hashed (SHA-256) at audit time. status: ok / missing / unreadable.';
+
+CREATE TABLE crawl_checks (
+  run_id        VARCHAR NOT NULL,
+  source_id     VARCHAR NOT NULL,
+  url           VARCHAR NOT NULL,
+  host          VARCHAR,
+  fetched_at    VARCHAR,
+  user_agent    VARCHAR,
+  verdict       VARCHAR NOT NULL,
+  robots_sha256 VARCHAR
+);
+COMMENT ON TABLE crawl_checks IS 'Every collected URL of self-collected sources against the archived robots.txt of its host (SRC-08). verdict: allowed / disallowed / no_snapshot / invalid_url.';
+
+CREATE TABLE findings (
+  run_id       VARCHAR NOT NULL,
+  finding_id   VARCHAR NOT NULL,
+  fingerprint  VARCHAR NOT NULL,
+  check_id     VARCHAR NOT NULL,
+  code         VARCHAR NOT NULL,
+  article      VARCHAR NOT NULL,
+  severity     VARCHAR NOT NULL,
+  subject_kind VARCHAR NOT NULL,
+  subject_id   VARCHAR NOT NULL,
+  message_en   VARCHAR NOT NULL,
+  message_zh   VARCHAR NOT NULL,
+  evidence     JSON
+);
+COMMENT ON TABLE findings IS 'Conclusions of checks. check_id cites a requirement of REGULATION.md (SRC-01 …); article cites the Interim Measures (7(1), 19 …); severity: info / low / medium / high / blocker.';
+COMMENT ON COLUMN findings.fingerprint IS 'Run-independent identity (check, code, subject): match findings across runs.';
+COMMENT ON COLUMN findings.evidence IS 'JSON with the figures and pointers behind the finding (counts, paths, hashes).';
+
+CREATE TABLE stats (
+  run_id     VARCHAR NOT NULL,
+  scope      VARCHAR NOT NULL,
+  subject_id VARCHAR NOT NULL,
+  metric     VARCHAR NOT NULL,
+  key        VARCHAR,
+  value      DOUBLE
+);
+COMMENT ON TABLE stats IS 'Statistics by scope (run / dataset / source / file) and metric, e.g. records, characters, bytes.';
+
+-- Views: complete runs only.
+CREATE VIEW complete_runs AS
+  SELECT * FROM runs WHERE status = 'complete';
+COMMENT ON VIEW complete_runs IS 'Runs that committed; every other view is restricted to these.';
+
+CREATE VIEW latest_run AS
+  SELECT * FROM complete_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1;
+COMMENT ON VIEW latest_run IS 'The most recent complete run.';
+
+CREATE VIEW latest_findings AS
+  SELECT f.* FROM findings f JOIN latest_run r USING (run_id);
+COMMENT ON VIEW latest_findings IS 'Findings of the most recent complete run.';
+
+CREATE VIEW findings_summary AS
+  SELECT f.run_id, f.article, f.severity, count(*) AS findings
+  FROM findings f JOIN complete_runs r USING (run_id)
+  GROUP BY ALL;
+COMMENT ON VIEW findings_summary IS 'Findings per complete run by article and severity.';
+
+CREATE VIEW source_scale AS
+  SELECT f.run_id, f.source_id, s.source_type, s.origin,
+         count(*) AS files,
+         count(*) FILTER (WHERE f.status = 'error') AS unreadable_files,
+         sum(f.bytes) AS bytes,
+         sum(f.records) AS records
+  FROM files f JOIN complete_runs r USING (run_id)
+  JOIN sources s ON s.run_id = f.run_id AND s.source_id = f.source_id
+  GROUP BY ALL;
+COMMENT ON VIEW source_scale IS 'Files, bytes on disk and records per source (Art. 19 "scale"), complete runs only.';
