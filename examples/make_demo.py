@@ -35,7 +35,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
 
-ZH_TOPICS = ["人工智能", "城市交通", "气候变化", "传统文化", "高铁建设", "乡村振兴", "新能源汽车", "数字经济", "中医药", "航天探索"]
+ZH_TOPICS = [
+    "人工智能",
+    "城市交通",
+    "气候变化",
+    "传统文化",
+    "高铁建设",
+    "乡村振兴",
+    "新能源汽车",
+    "数字经济",
+    "中医药",
+    "航天探索",
+]
 ZH_PHRASES = [
     "近年来，{t}领域发展迅速，受到社会各界广泛关注。",
     "专家指出，{t}的未来取决于技术创新与制度保障。",
@@ -45,8 +56,18 @@ ZH_PHRASES = [
     "围绕{t}，研究机构发布了最新的年度报告。",
     "公众对{t}的认识不断加深，参与热情持续高涨。",
 ]
-EN_TOPICS = ["machine learning", "renewable energy", "urban planning", "marine biology", "ancient history",
-             "public health", "space exploration", "food security", "quantum computing", "literature"]
+EN_TOPICS = [
+    "machine learning",
+    "renewable energy",
+    "urban planning",
+    "marine biology",
+    "ancient history",
+    "public health",
+    "space exploration",
+    "food security",
+    "quantum computing",
+    "literature",
+]
 EN_PHRASES = [
     "Recent work on {t} has drawn attention from researchers and policy makers alike.",
     "Experts argue that progress in {t} depends on open data and careful evaluation.",
@@ -56,7 +77,10 @@ EN_PHRASES = [
     "The conference on {t} featured talks from industry and academia.",
     "Funding for {t} has grown steadily over the last five years.",
 ]
-RIGHTS_NOTICES = ["版权所有，未经许可不得转载。", "Copyright © 2024 Example Media. All rights reserved."]
+RIGHTS_NOTICES = [
+    "版权所有，未经许可不得转载。",
+    "Copyright © 2024 Example Media. All rights reserved.",
+]
 
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -104,7 +128,12 @@ def jsonl(rows: list[dict[str, object]]) -> bytes:
 
 
 def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
-    hosts = ["news.example.cn", "blog.example.com.cn", "forum.example.net.cn", "wiki.example.org.cn"]
+    hosts = [
+        "news.example.cn",
+        "blog.example.com.cn",
+        "forum.example.net.cn",
+        "wiki.example.org.cn",
+    ]
     rows, log = [], []
     for i in range(900):
         host = hosts[i % 4]
@@ -123,8 +152,14 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
         rows.append({"id": f"zhweb-{i:05d}", "text": text, "url": url, "fetched_at": fetched})
         log.append({"url": url, "fetched_at": fetched, "status": 200, "user_agent": "ExampleBot"})
     for j in range(3):  # pages from a shadow-library domain (deny-listed)
-        log.append({"url": f"https://libgen.rs/book/{j}", "fetched_at": "2026-03-03T10:00:00Z", "status": 200,
-                    "user_agent": "ExampleBot"})
+        log.append(
+            {
+                "url": f"https://libgen.rs/book/{j}",
+                "fetched_at": "2026-03-03T10:00:00Z",
+                "status": 200,
+                "user_agent": "ExampleBot",
+            }
+        )
     (root / "zh_web").mkdir(parents=True)
     (root / "zh_web" / "part-000.jsonl.gz").write_bytes(gz_bytes(jsonl(rows[:450])))
     (root / "zh_web" / "part-001.jsonl.gz").write_bytes(gz_bytes(jsonl(rows[450:])))
@@ -143,8 +178,14 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
 
 
 def open_web(root: Path, ev: Path, rng: random.Random) -> None:
-    rows = [{"doc_id": f"enweb-{i:05d}", "text": en_text(rng, rng.randint(2, 6)), "url": f"https://en.example.org/p/{i}"}
-            for i in range(1200)]
+    rows = [
+        {
+            "doc_id": f"enweb-{i:05d}",
+            "text": en_text(rng, rng.randint(2, 6)),
+            "url": f"https://en.example.org/p/{i}",
+        }
+        for i in range(1200)
+    ]
     table = pa.Table.from_pylist(rows)
     (root / "en_open").mkdir(parents=True)
     pq.write_table(table, root / "en_open" / "train-00000.parquet", row_group_size=400)
@@ -155,7 +196,10 @@ def open_web(root: Path, ev: Path, rng: random.Random) -> None:
 
 
 def nc_forum(root: Path, rng: random.Random) -> None:
-    rows = [{"text": en_text(rng, 3) + (" " + RIGHTS_NOTICES[1] if i % 25 == 0 else "")} for i in range(400)]
+    rows = [
+        {"text": en_text(rng, 3) + (" " + RIGHTS_NOTICES[1] if i % 25 == 0 else "")}
+        for i in range(400)
+    ]
     (root / "en_forum").mkdir(parents=True)
     (root / "en_forum" / "forum.jsonl").write_bytes(jsonl(rows))
     mix = [{"text": en_text(rng, 2)} for _ in range(300)]
@@ -173,13 +217,22 @@ def commercial(root: Path, ev: Path, rng: random.Random) -> None:
     lines.append("N9999,broken row with too few fields")
     (root / "news" / "licensed_news.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (ev / "contracts").mkdir(parents=True)
-    (ev / "contracts" / "news-2025-017.txt").write_text("Content licence agreement NEWS-2025-017 (demo copy).\n")
+    (ev / "contracts" / "news-2025-017.txt").write_text(
+        "Content licence agreement NEWS-2025-017 (demo copy).\n"
+    )
 
 
 def user_chat(root: Path, ev: Path, rng: random.Random) -> None:
     rows = []
     for i in range(500):
-        q = rng.choice(["帮我写一封请假邮件", "Summarise this paragraph", "推荐几本关于历史的书", "How do I cook rice?"])
+        q = rng.choice(
+            [
+                "帮我写一封请假邮件",
+                "Summarise this paragraph",
+                "推荐几本关于历史的书",
+                "How do I cook rice?",
+            ]
+        )
         extra = ""
         if i % 10 == 0:
             extra = f" 我的手机号是{mobile(rng)}，"
@@ -189,22 +242,41 @@ def user_chat(root: Path, ev: Path, rng: random.Random) -> None:
             extra += f" 银行卡{luhn_card(rng)}"
         if i % 41 == 0:
             extra += f" 孩子身份证{resident_id(rng, minor=True)}"
-        rows.append({"conversation_id": f"c{i:05d}", "user": f"u{i % 120:04d}", "text": q + extra,
-                     "created_at": f"2026-05-{1 + i % 28:02d}T12:00:00+08:00"})
+        rows.append(
+            {
+                "conversation_id": f"c{i:05d}",
+                "user": f"u{i % 120:04d}",
+                "text": q + extra,
+                "created_at": f"2026-05-{1 + i % 28:02d}T12:00:00+08:00",
+            }
+        )
     (root / "chat").mkdir(parents=True)
     (root / "chat" / "sessions.jsonl").write_bytes(jsonl(rows))
-    consents = [{"user_id": f"u{u:04d}", "consent_id": f"CONS-{u:05d}", "consented_at": "2026-01-10",
-                 "withdrawn_at": "2026-07-01" if u in (7, 42) else None} for u in range(120)]
+    consents = [
+        {
+            "user_id": f"u{u:04d}",
+            "consent_id": f"CONS-{u:05d}",
+            "consented_at": "2026-01-10",
+            "withdrawn_at": "2026-07-01" if u in (7, 42) else None,
+        }
+        for u in range(120)
+    ]
     (ev / "consent").mkdir(parents=True)
     (ev / "consent" / "chat_consents.jsonl").write_bytes(jsonl(consents))
 
 
 def synthetic(root: Path, rng: random.Random) -> None:
-    lines = [f"问：什么是{t}？答：{zh_text(rng, 2)}" for t in (rng.choice(ZH_TOPICS) for _ in range(250))]
-    lines += [f"Q: What is {t}? A: {en_text(rng, 2)}" for t in (rng.choice(EN_TOPICS) for _ in range(250))]
+    lines = [
+        f"问：什么是{t}？答：{zh_text(rng, 2)}" for t in (rng.choice(ZH_TOPICS) for _ in range(250))
+    ]
+    lines += [
+        f"Q: What is {t}? A: {en_text(rng, 2)}" for t in (rng.choice(EN_TOPICS) for _ in range(250))
+    ]
     (root / "synthetic").mkdir(parents=True)
     data = ("\n".join(lines) + "\n").encode()
-    (root / "synthetic" / "qa.txt.zst").write_bytes(zstandard.ZstdCompressor(level=3).compress(data))
+    (root / "synthetic" / "qa.txt.zst").write_bytes(
+        zstandard.ZstdCompressor(level=3).compress(data)
+    )
 
 
 def stray(root: Path) -> None:
@@ -228,7 +300,9 @@ def main(out: Path) -> None:
     synthetic(root, rng)
     stray(root)
     (ev / "models").mkdir()
-    (ev / "models" / "base-llm-filing.txt").write_text("Filing record of the base model (demo copy).\n")
+    (ev / "models" / "base-llm-filing.txt").write_text(
+        "Filing record of the base model (demo copy).\n"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from provenance import __version__
-from provenance.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, BadInput, ProvenanceError
+from provenance.errors import EXIT_INTERNAL, BadInput, ProvenanceError
 from provenance.store import Store
 
 app = typer.Typer(
@@ -23,8 +23,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Piped output (CI logs, tests, `| less`) gets a wide fixed width instead of rich's 80 columns,
+# so tables are not folded into unreadable slivers.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 220)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 220)
 
 DbOption = Annotated[Path, typer.Option("--db", help="Dossier file (DuckDB).")]
 
@@ -37,21 +39,34 @@ def _fail(exc: ProvenanceError) -> None:
 @app.command()
 def audit(
     manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")],
-    db: Annotated[Path, typer.Option("--db", help="Dossier file to write (created if absent).")] = Path(
-        "provenance.duckdb"
-    ),
-    pipeline: Annotated[str | None, typer.Option(help="Bundled pipeline name or a .toml file.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: CPU count, max 8).")] = None,
+    db: Annotated[
+        Path, typer.Option("--db", help="Dossier file to write (created if absent).")
+    ] = Path("provenance.duckdb"),
+    pipeline: Annotated[
+        str | None, typer.Option(help="Bundled pipeline name or a .toml file.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: CPU count, max 8).")
+    ] = None,
     executor: Annotated[str, typer.Option(help="Executor: local.")] = "local",
-    resume: Annotated[str | None, typer.Option(help="Continue an interrupted or failed run.")] = None,
+    resume: Annotated[
+        str | None, typer.Option(help="Continue an interrupted or failed run.")
+    ] = None,
 ) -> None:
     """Audit the corpus a manifest describes and write a run into the dossier."""
     from provenance.report import RichProgress, print_summary
     from provenance.runner import audit as run_audit
 
     try:
-        result = run_audit(manifest, db, pipeline=pipeline, workers=workers, executor=executor,
-                           resume=resume, progress=RichProgress(err))
+        result = run_audit(
+            manifest,
+            db,
+            pipeline=pipeline,
+            workers=workers,
+            executor=executor,
+            resume=resume,
+            progress=RichProgress(err),
+        )
     except ProvenanceError as exc:
         _fail(exc)
     print_summary(out, result)
@@ -68,8 +83,10 @@ def validate(manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JS
     except ProvenanceError as exc:
         _fail(exc)
     n_sources = len(lm.manifest.sources())
-    out.print(f"[green]ok[/] {manifest}: {len(lm.manifest.datasets)} dataset(s), {n_sources} source(s), "
-              f"{len(lm.manifest.foundation_models)} foundation model(s)")
+    out.print(
+        f"[green]ok[/] {manifest}: {len(lm.manifest.datasets)} dataset(s), {n_sources} source(s), "
+        f"{len(lm.manifest.foundation_models)} foundation model(s)"
+    )
 
 
 @app.command()
@@ -87,13 +104,30 @@ def runs(db: DbOption) -> None:
     except ProvenanceError as exc:
         _fail(exc)
     table = Table(title=f"Runs in {db}")
-    for col in ("run", "status", "started (UTC)", "finished (UTC)", "pipeline", "shards", "findings", "exit"):
+    for col in (
+        "run",
+        "status",
+        "started (UTC)",
+        "finished (UTC)",
+        "pipeline",
+        "shards",
+        "findings",
+        "exit",
+    ):
         table.add_column(col)
     for run_id, status, started, finished, pipe, code, done, total, nfind in rows:
         # We hold the file open, so no audit is writing: a 'running' run was interrupted.
         shown = "interrupted (--resume)" if status == "running" else status
-        table.add_row(run_id, shown, f"{started:%Y-%m-%d %H:%M:%S}", f"{finished:%Y-%m-%d %H:%M:%S}" if finished else "",
-                      pipe, f"{done}/{total}", str(nfind), "" if code is None else str(code))
+        table.add_row(
+            run_id,
+            shown,
+            f"{started:%Y-%m-%d %H:%M:%S}",
+            f"{finished:%Y-%m-%d %H:%M:%S}" if finished else "",
+            pipe,
+            f"{done}/{total}",
+            str(nfind),
+            "" if code is None else str(code),
+        )
     out.print(table)
 
 
@@ -122,7 +156,12 @@ def sql(
         writer.writerow(cols)
         writer.writerows(rows)
     elif fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str
+            )
+            + "\n"
+        )
     else:
         table = Table()
         for c in cols:
@@ -171,6 +210,3 @@ def main() -> None:
     except Exception as exc:  # pragma: no cover - last resort
         err.print(f"internal error: {type(exc).__name__}: {exc}")
         sys.exit(EXIT_INTERNAL)
-
-
-_ = EXIT_BAD_INPUT

@@ -74,18 +74,26 @@ def resolve_pipeline(name_or_path: str | None, default: str = "pretraining") -> 
         return path
     bundled = pipeline_dir() / f"{ref}.toml"
     if not bundled.is_file():
-        raise BadInput(f"unknown pipeline {ref!r}; bundled pipelines: {', '.join(bundled_pipelines())}, or give a .toml path")
+        raise BadInput(
+            f"unknown pipeline {ref!r}; bundled pipelines: {', '.join(bundled_pipelines())}, or give a .toml path"
+        )
     return bundled
 
 
-def _settings(kind: str, name: str, model: type[BaseModel], raw: Any, file: str) -> tuple[BaseModel | None, list[Problem]]:
+def _settings(
+    kind: str, name: str, model: type[BaseModel], raw: Any, file: str
+) -> tuple[BaseModel | None, list[Problem]]:
     if not isinstance(raw, dict):
-        return None, [Problem(file, f"{kind}.{name}", "must be a table, e.g. [" + f"{kind}.{name}]")]
+        return None, [
+            Problem(file, f"{kind}.{name}", "must be a table, e.g. [" + f"{kind}.{name}]")
+        ]
     try:
         return model.model_validate(raw), []
     except ValidationError as exc:
         return None, [
-            Problem(file, f"{kind}.{name}." + ".".join(map(str, e["loc"])), e["msg"], code=e["type"])
+            Problem(
+                file, f"{kind}.{name}." + ".".join(map(str, e["loc"])), e["msg"], code=e["type"]
+            )
             for e in exc.errors(include_url=False)
         ]
 
@@ -97,14 +105,22 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"pipeline {path} is not valid TOML", [Problem(file, "", str(exc), code="syntax")]) from None
+        raise BadInput(
+            f"pipeline {path} is not valid TOML", [Problem(file, "", str(exc), code="syntax")]
+        ) from None
     problems: list[Problem] = []
     for key in sorted(set(doc) - _TOP_KEYS):
-        problems.append(Problem(file, key, f"unknown table; valid: {', '.join(sorted(_TOP_KEYS))}", code="unknown"))
+        problems.append(
+            Problem(
+                file, key, f"unknown table; valid: {', '.join(sorted(_TOP_KEYS))}", code="unknown"
+            )
+        )
     meta = doc.get("pipeline", {})
     fail_on = meta.get("fail_on", "high")
     if fail_on not in SEVERITIES:
-        problems.append(Problem(file, "pipeline.fail_on", f"must be one of {', '.join(SEVERITIES)}"))
+        problems.append(
+            Problem(file, "pipeline.fail_on", f"must be one of {', '.join(SEVERITIES)}")
+        )
     reader = doc.get("reader", {})
     batch_rows, shard_rows = reader.get("batch_rows", 8192), reader.get("shard_rows", 1_000_000)
     for key, value in (("batch_rows", batch_rows), ("shard_rows", shard_rows)):
@@ -113,7 +129,14 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
     checks: list[Check] = []
     for name, raw in doc.get("checks", {}).items():
         if name not in CHECKS:
-            problems.append(Problem(file, f"checks.{name}", f"unknown check; known checks: {', '.join(sorted(CHECKS))}", code="unknown"))
+            problems.append(
+                Problem(
+                    file,
+                    f"checks.{name}",
+                    f"unknown check; known checks: {', '.join(sorted(CHECKS))}",
+                    code="unknown",
+                )
+            )
             continue
         settings, errs = _settings("checks", name, CHECKS[name].Settings, raw, file)
         problems += errs
@@ -122,7 +145,14 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
     scanners: list[ScannerSpec] = []
     for name, raw in doc.get("scanners", {}).items():
         if name not in SCANNERS:
-            problems.append(Problem(file, f"scanners.{name}", f"unknown scanner; known scanners: {', '.join(sorted(SCANNERS))}", code="unknown"))
+            problems.append(
+                Problem(
+                    file,
+                    f"scanners.{name}",
+                    f"unknown scanner; known scanners: {', '.join(sorted(SCANNERS))}",
+                    code="unknown",
+                )
+            )
             continue
         settings, errs = _settings("scanners", name, SCANNERS[name].Settings, raw, file)
         problems += errs
@@ -131,7 +161,9 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
     severity = doc.get("severity", {})
     for code, level in severity.items():
         if level not in SEVERITIES:
-            problems.append(Problem(file, f"severity.{code}", f"must be one of {', '.join(SEVERITIES)}"))
+            problems.append(
+                Problem(file, f"severity.{code}", f"must be one of {', '.join(SEVERITIES)}")
+            )
     if problems:
         raise BadInput(f"pipeline {path} has {len(problems)} problem(s)", problems)
     for check in checks:

@@ -120,7 +120,9 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
     return out
 
 
-def _shards_for(pf: PlannedFile, spec_fields: dict[str, str | None], shard_rows: int) -> list[Shard]:
+def _shards_for(
+    pf: PlannedFile, spec_fields: dict[str, str | None], shard_rows: int
+) -> list[Shard]:
     groups: list[tuple[int, ...] | None] = [None]
     if pf.format == "parquet" and pf.compression is None:
         try:
@@ -128,7 +130,8 @@ def _shards_for(pf: PlannedFile, spec_fields: dict[str, str | None], shard_rows:
         except Exception:  # unreadable footer: one shard, and the reader records the error
             meta = None
         if meta is not None and meta.num_rows > shard_rows and meta.num_row_groups > 1:
-            groups, current, rows = [], [], 0
+            groups, rows = [], 0
+            current: list[int] = []
             for g in range(meta.num_row_groups):
                 n = meta.row_group(g).num_rows
                 if current and rows + n > shard_rows:
@@ -166,7 +169,9 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
     for ds, src in lm.manifest.sources():
         for spec in src.files:
             root = lm.roots[spec.root]
-            matches = sorted(p for p in root.glob(spec.glob) if p.is_file() and not p.name.startswith("."))
+            matches = sorted(
+                p for p in root.glob(spec.glob) if p.is_file() and not p.name.startswith(".")
+            )
             if not matches:
                 empty.append((src.id, spec.glob))
             for p in matches:
@@ -176,7 +181,11 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
                     if claimed[key].source_id != src.id:
                         double.append((rel, claimed[key].source_id, src.id))
                     continue
-                fmt, comp = detect_format(p.name) if spec.format == "auto" else (spec.format, detect_format(p.name)[1])
+                fmt, comp = (
+                    detect_format(p.name)
+                    if spec.format == "auto"
+                    else (spec.format, detect_format(p.name)[1])
+                )
                 st = p.stat()
                 pf = PlannedFile(
                     file_id=file_id_for(spec.root, rel),
@@ -207,6 +216,11 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
         if not root.is_dir():
             continue
         for p in sorted(root.rglob("*")):
-            if p.is_file() and not p.name.startswith(".") and p.resolve() not in claimed and p.resolve() not in skip:
+            if (
+                p.is_file()
+                and not p.name.startswith(".")
+                and p.resolve() not in claimed
+                and p.resolve() not in skip
+            ):
                 orphans.append((rid, p.relative_to(root).as_posix()))
     return Plan(files=files, orphans=orphans, double_claims=double, empty_globs=empty)

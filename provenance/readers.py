@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -77,12 +77,14 @@ class _HashingReader(io.RawIOBase):
             self.count += len(chunk)
 
 
-def _decompressed(raw: _HashingReader, compression: str | None) -> IO[bytes]:
+def _decompressed(raw: _HashingReader, compression: str | None) -> io.BufferedIOBase:
     if compression == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[arg-type]
+        return gzip.GzipFile(fileobj=raw, mode="rb")
     if compression == "zstd":
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-        return io.BufferedReader(reader, buffer_size=_CHUNK)  # type: ignore[arg-type]
+        reader = zstandard.ZstdDecompressor().stream_reader(
+            cast(IO[bytes], raw), read_across_frames=True
+        )
+        return io.BufferedReader(reader, buffer_size=_CHUNK)
     return io.BufferedReader(raw, buffer_size=_CHUNK)
 
 
@@ -126,7 +128,9 @@ class ShardReader:
     def _empty_cols() -> dict[str, list[Any]]:
         return {name: [] for name in SCHEMA.names}
 
-    def _add(self, cols: dict[str, list[Any]], index: int, rec: dict[str, Any] | None, text: Any) -> None:
+    def _add(
+        self, cols: dict[str, list[Any]], index: int, rec: dict[str, Any] | None, text: Any
+    ) -> None:
         s = self.shard
         if not isinstance(text, str):
             self.stats.missing_text += 1
@@ -135,14 +139,16 @@ class ShardReader:
         cols["record_index"].append(index)
         cols["record_key"].append(key if key is not None else str(index))
         cols["text"].append(text)
-        cols["url"].append(_as_str(_dig(rec, s.url_field)) if rec is not None and s.url_field else None)
+        cols["url"].append(
+            _as_str(_dig(rec, s.url_field)) if rec is not None and s.url_field else None
+        )
         cols["collected_at"].append(
             _as_str(_dig(rec, s.time_field)) if rec is not None and s.time_field else None
         )
         self.stats.records += 1
 
     # -- line-based formats ----------------------------------------------------------------
-    def _lines(self, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
+    def _lines(self, stream: io.BufferedIOBase) -> Iterator[tuple[int, str]]:
         lineno = 0
         try:
             for raw_line in stream:
@@ -206,7 +212,7 @@ class ShardReader:
         def text_lines() -> Iterator[str]:
             for lineno, line in numbered:
                 current[0] = lineno
-                yield line
+                yield line + "\n"  # quoted fields may span lines: give csv its newlines back
 
         reader = csv.reader(text_lines(), delimiter=self.shard.delimiter)
         try:
@@ -214,6 +220,7 @@ class ShardReader:
         except StopIteration:
             return
         field = self.shard.text_field
+        prev_end = current[0]
         if field and field not in header:
             raise ShardError(
                 f"{self.name}: line 1: no column {field!r}; columns are {header[:20]}; "
@@ -226,14 +233,16 @@ class ShardReader:
                 return
             except csv.Error:
                 self.stats.malformed += 1
+                prev_end = current[0]
                 continue
+            start, prev_end = prev_end + 1, current[0]  # a row's index is its first line
             if not row or row == [""]:
                 continue
             if len(row) != len(header):
                 self.stats.malformed += 1
                 continue
             rec = dict(zip(header, row, strict=True))
-            yield current[0], rec, rec.get(field)
+            yield start, rec, rec.get(field)
 
     # -- parquet -------------------------------------------------------------------------
     def _parquet(self) -> Iterator[pa.RecordBatch]:
@@ -241,18 +250,27 @@ class ShardReader:
         try:
             pf = pq.ParquetFile(s.path)
         except Exception:
-            raise ShardError(f"{self.name}: not a readable Parquet file (bad footer or magic bytes)") from None
+            raise ShardError(
+                f"{self.name}: not a readable Parquet file (bad footer or magic bytes)"
+            ) from None
         names = set(pf.schema_arrow.names)
-        wanted = {"text": s.text_field, "record_key": s.id_field, "url": s.url_field, "collected_at": s.time_field}
+        wanted = {
+            "text": s.text_field,
+            "record_key": s.id_field,
+            "url": s.url_field,
+            "collected_at": s.time_field,
+        }
         for role, col in wanted.items():
             if col is not None and col not in names:
                 raise ShardError(
                     f"{self.name}: no column {col!r} (for {role}); columns are {sorted(names)[:20]}"
                 )
-        if not pa.types.is_string(pf.schema_arrow.field(s.text_field).type) and not pa.types.is_large_string(
+        if not pa.types.is_string(
             pf.schema_arrow.field(s.text_field).type
-        ):
-            raise ShardError(f"{self.name}: column {s.text_field!r} is {pf.schema_arrow.field(s.text_field).type}, not text")
+        ) and not pa.types.is_large_string(pf.schema_arrow.field(s.text_field).type):
+            raise ShardError(
+                f"{self.name}: column {s.text_field!r} is {pf.schema_arrow.field(s.text_field).type}, not text"
+            )
         groups = list(s.row_groups) if s.row_groups is not None else list(range(pf.num_row_groups))
         offset = sum(pf.metadata.row_group(g).num_rows for g in range(groups[0])) if groups else 0
         columns = sorted({c for c in wanted.values() if c})
@@ -262,8 +280,16 @@ class ShardReader:
             text = rb.column(s.text_field).cast(pa.large_string())
             self.stats.missing_text += text.null_count
             key = rb.column(s.id_field).cast(pa.string()) if s.id_field else idx.cast(pa.string())
-            url = rb.column(s.url_field).cast(pa.string()) if s.url_field else pa.nulls(n, pa.string())
-            ts = rb.column(s.time_field).cast(pa.string()) if s.time_field else pa.nulls(n, pa.string())
+            url = (
+                rb.column(s.url_field).cast(pa.string())
+                if s.url_field
+                else pa.nulls(n, pa.string())
+            )
+            ts = (
+                rb.column(s.time_field).cast(pa.string())
+                if s.time_field
+                else pa.nulls(n, pa.string())
+            )
             self.stats.records += n
             offset += n
             yield pa.RecordBatch.from_arrays([idx, key, text, url, ts], schema=SCHEMA)
@@ -285,9 +311,19 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
     if fmt not in ("jsonl", "csv"):
         raise ShardError(f"{path.name}: records must be .jsonl or .csv (optionally .gz/.zst)")
     shard = Shard(
-        shard_id="records", file_id="records", source_id="", path=str(path), format=fmt,
-        compression=compression, part=0, row_groups=None, text_field="", id_field=None,
-        url_field=None, time_field=None, delimiter="\t" if ".tsv" in path.suffixes else ",",
+        shard_id="records",
+        file_id="records",
+        source_id="",
+        path=str(path),
+        format=fmt,
+        compression=compression,
+        part=0,
+        row_groups=None,
+        text_field="",
+        id_field=None,
+        url_field=None,
+        time_field=None,
+        delimiter="\t" if ".tsv" in path.suffixes else ",",
     )
     reader = ShardReader(shard)
     rows: list[dict[str, Any]] = []

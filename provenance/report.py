@@ -6,7 +6,14 @@ from collections import Counter
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from provenance.executors import ShardResult
@@ -25,7 +32,9 @@ class RichProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("shards · {task.fields[records]:,} records · {task.fields[errors]} unreadable"),
+            TextColumn(
+                "shards · {task.fields[records]:,} records · {task.fields[errors]} unreadable"
+            ),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=console,
@@ -68,12 +77,16 @@ def print_summary(console: Console, result: RunResult) -> None:
     console.print(table)
     blocking = result.blocking
     if blocking:
-        console.print(f"[bold red]{len(blocking)} blocking finding(s)[/] (severity ≥ {result.fail_on}) · 阻断性发现：")
+        console.print(
+            f"[bold red]{len(blocking)} blocking finding(s)[/] (severity ≥ {result.fail_on}) · 阻断性发现："
+        )
         for f in blocking[:15]:
             console.print(f"  [{_STYLE[f.severity]}]{f.severity:>7}[/] {f.check_id} {f.message_en}")
             console.print(f"          {' ' * len(f.check_id)} {f.message_zh}")
         if len(blocking) > 15:
-            console.print(f"  … and {len(blocking) - 15} more: SELECT * FROM findings WHERE run_id = '{result.run_id}'")
+            console.print(
+                f"  … and {len(blocking) - 15} more: SELECT * FROM findings WHERE run_id = '{result.run_id}'"
+            )
     console.print(
         f"Files {result.files} ({result.unreadable_files} unreadable) · shards {result.shards_total}"
         + (f" ({result.shards_resumed} resumed)" if result.shards_resumed else "")

@@ -90,32 +90,66 @@ def manifest_rows(lm: LoadedManifest, plan: Plan) -> dict[str, list[dict[str, An
     """Rows for datasets, sources, models and planned files."""
     m = lm.manifest
     datasets = [
-        {"dataset_id": d.id, "name": d.name, "stage": d.stage, "modality": d.modality,
-         "languages": d.languages, "description": d.description}
+        {
+            "dataset_id": d.id,
+            "name": d.name,
+            "stage": d.stage,
+            "modality": d.modality,
+            "languages": d.languages,
+            "description": d.description,
+        }
         for d in m.datasets
     ]
     sources = [
-        {"source_id": s.id, "dataset_id": d.id, "name": s.name, "source_type": s.source_type,
-         "origin": s.origin.region, "country": s.origin.country, "url": s.url, "license_raw": s.license,
-         "legal_basis": s.legal_basis,
-         "collection_start": s.collection_period.start if s.collection_period else None,
-         "collection_end": s.collection_period.end if s.collection_period else None,
-         "upstream": s.upstream,
-         "generator_model": " ".join(filter(None, [s.generator_model.name, s.generator_model.version]))
-         if s.generator_model else None,
-         "is_pointer_dataset": s.is_pointer_dataset}
+        {
+            "source_id": s.id,
+            "dataset_id": d.id,
+            "name": s.name,
+            "source_type": s.source_type,
+            "origin": s.origin.region,
+            "country": s.origin.country,
+            "url": s.url,
+            "license_raw": s.license,
+            "legal_basis": s.legal_basis,
+            "collection_start": s.collection_period.start if s.collection_period else None,
+            "collection_end": s.collection_period.end if s.collection_period else None,
+            "upstream": s.upstream,
+            "generator_model": " ".join(
+                filter(None, [s.generator_model.name, s.generator_model.version])
+            )
+            if s.generator_model
+            else None,
+            "is_pointer_dataset": s.is_pointer_dataset,
+        }
         for d, s in m.sources()
     ]
     models = [
-        {"model_id": x.id, "name": x.name, "version": x.version, "provider": x.provider,
-         "third_party": x.third_party, "license": x.license, "source_url": x.source_url,
-         "filing_number": x.filing_number}
+        {
+            "model_id": x.id,
+            "name": x.name,
+            "version": x.version,
+            "provider": x.provider,
+            "third_party": x.third_party,
+            "license": x.license,
+            "source_url": x.source_url,
+            "filing_number": x.filing_number,
+        }
         for x in m.foundation_models
     ]
     files = [
-        {"file_id": f.file_id, "source_id": f.source_id, "dataset_id": f.dataset_id, "root_id": f.root_id,
-         "path": f.relpath, "format": f.format, "compression": f.compression, "bytes": f.bytes,
-         "mtime_ns": f.mtime_ns, "status": "error" if f.error else "planned", "error": f.error}
+        {
+            "file_id": f.file_id,
+            "source_id": f.source_id,
+            "dataset_id": f.dataset_id,
+            "root_id": f.root_id,
+            "path": f.relpath,
+            "format": f.format,
+            "compression": f.compression,
+            "bytes": f.bytes,
+            "mtime_ns": f.mtime_ns,
+            "status": "error" if f.error else "planned",
+            "error": f.error,
+        }
         for f in plan.files
     ]
     return {"datasets": datasets, "sources": sources, "models": models, "files": files}
@@ -132,31 +166,52 @@ def _fault(committed: int) -> None:
         raise RuntimeError(f"injected failure after {committed} shards ({FAULT_ENV})")
 
 
-def _open_run(store: Store, lm: LoadedManifest, pipe: Pipeline, plan: Plan, config: dict[str, Any],
-              resume: str | None) -> str:
+def _open_run(
+    store: Store,
+    lm: LoadedManifest,
+    pipe: Pipeline,
+    plan: Plan,
+    config: dict[str, Any],
+    resume: str | None,
+) -> str:
     rows = manifest_rows(lm, plan)
     if resume is None:
         run_id = new_run_id()
         store.begin_run(
-            {"run_id": run_id, "tool_version": __version__, "pipeline": pipe.name,
-             "config": json.dumps(config, sort_keys=True, default=str), "manifest_path": str(lm.path),
-             "manifest_sha256": lm.sha256, "provider": lm.manifest.provider.name,
-             "service": lm.manifest.service.name, "intended_use": lm.manifest.service.intended_use,
-             "shards_total": len(plan.shards)},
+            {
+                "run_id": run_id,
+                "tool_version": __version__,
+                "pipeline": pipe.name,
+                "config": json.dumps(config, sort_keys=True, default=str),
+                "manifest_path": str(lm.path),
+                "manifest_sha256": lm.sha256,
+                "provider": lm.manifest.provider.name,
+                "service": lm.manifest.service.name,
+                "intended_use": lm.manifest.service.intended_use,
+                "shards_total": len(plan.shards),
+            },
             rows,
         )
         return run_id
     run = store.run(resume)
     if run is None:
-        raise BadInput(f"no run {resume!r} in {store.path}; `provenance runs --db {store.path}` lists them")
+        raise BadInput(
+            f"no run {resume!r} in {store.path}; `provenance runs --db {store.path}` lists them"
+        )
     if run["status"] == "complete":
         raise BadInput(f"run {resume} is already complete; start a new audit instead")
     if run["manifest_sha256"] != lm.sha256:
         raise BadInput(f"manifest {lm.path} changed since run {resume} started; start a new audit")
     stored = {k: v for k, v in run["config"].items() if k not in ("workers", "executor")}
-    wanted = {k: v for k, v in json.loads(json.dumps(config, default=str)).items() if k not in ("workers", "executor")}
+    wanted = {
+        k: v
+        for k, v in json.loads(json.dumps(config, default=str)).items()
+        if k not in ("workers", "executor")
+    }
     if stored != wanted:
-        raise BadInput(f"pipeline settings differ from those run {resume} started with; start a new audit")
+        raise BadInput(
+            f"pipeline settings differ from those run {resume} started with; start a new audit"
+        )
     # Files whose size or mtime changed are re-read: their staged results are dropped.
     _, old = store.query("SELECT file_id, bytes, mtime_ns FROM files WHERE run_id = ?", [resume])
     before = {r[0]: (r[1], r[2]) for r in old}
@@ -182,7 +237,11 @@ def audit(
     """
     progress = progress or _Quiet()
     lm = load_manifest(manifest_path)
-    default = lm.manifest.datasets[0].stage if lm.manifest.datasets[0].stage == "fine_tuning" else "pretraining"
+    default = (
+        lm.manifest.datasets[0].stage
+        if lm.manifest.datasets[0].stage == "fine_tuning"
+        else "pretraining"
+    )
     pipe = load_pipeline(pipeline, default=default)
     workers = workers or min(os.cpu_count() or 1, 8)
     runner = make_executor(executor, workers)
@@ -204,31 +263,49 @@ def audit(
             raise
 
 
-def _execute(store: Store, run_id: str, lm: LoadedManifest, pipe: Pipeline, plan: Plan,
-             runner: Any, progress: Progress) -> RunResult:
+def _execute(
+    store: Store,
+    run_id: str,
+    lm: LoadedManifest,
+    pipe: Pipeline,
+    plan: Plan,
+    runner: Any,
+    progress: Progress,
+) -> RunResult:
     done = store.done_shards(run_id)
     todo = [s for s in plan.shards if s.shard_id not in done]
     progress.start(len(plan.shards), len(plan.shards) - len(todo))
     job = ShardJob(scanners=tuple(pipe.scanners), batch_rows=pipe.batch_rows)
-    committed = 0
-    for result in runner.run(todo, job):
+    for committed, result in enumerate(runner.run(todo, job), 1):
         rs = result.stats
-        marker = {"shard_id": result.shard.shard_id, "file_id": result.shard.file_id,
-                  "part": result.shard.part,
-                  "row_groups": ",".join(map(str, result.shard.row_groups)) if result.shard.row_groups else None,
-                  "status": result.status, "error": result.error,
-                  # a shard that failed part-way contributes no records: its scan results are dropped
-                  "records": rs.records if result.status == "ok" else None,
-                  "malformed": rs.malformed, "invalid_utf8": rs.invalid_utf8,
-                  "bytes_on_disk": rs.bytes_on_disk, "sha256": rs.sha256}
+        marker = {
+            "shard_id": result.shard.shard_id,
+            "file_id": result.shard.file_id,
+            "part": result.shard.part,
+            "row_groups": ",".join(map(str, result.shard.row_groups))
+            if result.shard.row_groups
+            else None,
+            "status": result.status,
+            "error": result.error,
+            # a shard that failed part-way contributes no records: its scan results are dropped
+            "records": rs.records if result.status == "ok" else None,
+            "malformed": rs.malformed,
+            "invalid_utf8": rs.invalid_utf8,
+            "bytes_on_disk": rs.bytes_on_disk,
+            "sha256": rs.sha256,
+        }
         store.commit_shard(run_id, marker, result.tables if result.status == "ok" else {})
-        committed += 1
         progress.advance(result)
         _fault(committed)
     progress.stop()
     progress.phase("running checks")
-    ctx = CheckContext(lm=lm, plan=plan, pipeline_dir=pipe.path.parent,
-                       file_status=store.file_summary(run_id), severity_overrides=pipe.severity)
+    ctx = CheckContext(
+        lm=lm,
+        plan=plan,
+        pipeline_dir=pipe.path.parent,
+        file_status=store.file_summary(run_id),
+        severity_overrides=pipe.severity,
+    )
     findings: list[Finding] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     for check in pipe.checks:
@@ -236,11 +313,25 @@ def _execute(store: Store, run_id: str, lm: LoadedManifest, pipe: Pipeline, plan
         findings += out.findings
         for name, rows in out.tables.items():
             tables.setdefault(name, []).extend(rows)
-    exit_code = EXIT_BLOCKING if any(is_blocking(f.severity, pipe.fail_on) for f in findings) else EXIT_OK
+    exit_code = (
+        EXIT_BLOCKING if any(is_blocking(f.severity, pipe.fail_on) for f in findings) else EXIT_OK
+    )
     progress.phase("committing run")
-    store.finish_run(run_id, [f.as_row(run_id, i) for i, f in enumerate(findings, 1)], tables, exit_code)
-    unreadable = sum(1 for s in ctx.file_status.values() if s[0] == "error") + sum(1 for f in plan.files if f.error)
-    return RunResult(run_id=run_id, db_path=Path(store.path), status="complete", exit_code=exit_code,
-                     fail_on=pipe.fail_on, findings=findings, shards_total=len(plan.shards),
-                     shards_resumed=len(plan.shards) - len(todo), files=len(plan.files),
-                     unreadable_files=unreadable)
+    store.finish_run(
+        run_id, [f.as_row(run_id, i) for i, f in enumerate(findings, 1)], tables, exit_code
+    )
+    unreadable = sum(1 for s in ctx.file_status.values() if s[0] == "error") + sum(
+        1 for f in plan.files if f.error
+    )
+    return RunResult(
+        run_id=run_id,
+        db_path=Path(store.path),
+        status="complete",
+        exit_code=exit_code,
+        fail_on=pipe.fail_on,
+        findings=findings,
+        shards_total=len(plan.shards),
+        shards_resumed=len(plan.shards) - len(todo),
+        files=len(plan.files),
+        unreadable_files=unreadable,
+    )

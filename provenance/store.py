@@ -50,7 +50,9 @@ class Store:
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
-            raise BadInput(f"no dossier at {self.path}; run `provenance audit … --db {self.path}` first")
+            raise BadInput(
+                f"no dossier at {self.path}; run `provenance audit … --db {self.path}` first"
+            )
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -65,7 +67,9 @@ class Store:
                 ) from None
             raise BadInput(f"cannot open dossier {self.path}: {text.splitlines()[0]}") from None
         except duckdb.Error as exc:
-            raise BadInput(f"{self.path} is not a DuckDB dossier: {str(exc).splitlines()[0]}") from None
+            raise BadInput(
+                f"{self.path} is not a DuckDB dossier: {str(exc).splitlines()[0]}"
+            ) from None
         self.read_only = read_only
         self._check_schema()
 
@@ -95,7 +99,9 @@ class Store:
         if version is None:
             tables = self.con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
             if tables and tables[0]:
-                raise BadInput(f"{self.path} holds other tables and no provenance schema; use a new --db path")
+                raise BadInput(
+                    f"{self.path} holds other tables and no provenance schema; use a new --db path"
+                )
             if self.read_only:
                 raise BadInput(f"{self.path} is empty: no audit has written to it")
             with self.transaction():
@@ -118,7 +124,9 @@ class Store:
             sql = schema_file(f"migrations/{target:04d}.sql").read_text(encoding="utf-8")
             with self.transaction():
                 self.con.execute(sql)
-                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(target)])
+                self.con.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(target)]
+                )
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -176,10 +184,13 @@ class Store:
         with self.transaction():
             for table in (*SHARD_TABLES, "shards"):
                 self.con.execute(
-                    f'DELETE FROM "{table}" WHERE run_id = ? AND list_contains(?, file_id)', [run_id, ids]
+                    f'DELETE FROM "{table}" WHERE run_id = ? AND list_contains(?, file_id)',
+                    [run_id, ids],
                 )
 
-    def commit_shard(self, run_id: str, marker: dict[str, Any], tables: Mapping[str, pa.Table]) -> None:
+    def commit_shard(
+        self, run_id: str, marker: dict[str, Any], tables: Mapping[str, pa.Table]
+    ) -> None:
         """Write one shard's results and its completion marker atomically."""
         with self.transaction():
             for table, data in tables.items():
@@ -197,7 +208,10 @@ class Store:
         return {r[0] for r in rows}
 
     def finish_run(
-        self, run_id: str, findings: list[dict[str, Any]], tables: Mapping[str, pa.Table | list[dict[str, Any]]],
+        self,
+        run_id: str,
+        findings: list[dict[str, Any]],
+        tables: Mapping[str, pa.Table | list[dict[str, Any]]],
         exit_code: int,
     ) -> None:
         """Commit the run: findings, run-level tables, per-file totals and status, atomically."""
@@ -236,10 +250,14 @@ class Store:
             return None
         cols = [d[0] for d in cur.description or []]
         out = dict(zip(cols, row, strict=True))
-        out["config"] = json.loads(out["config"]) if isinstance(out["config"], str) else out["config"]
+        out["config"] = (
+            json.loads(out["config"]) if isinstance(out["config"], str) else out["config"]
+        )
         return out
 
-    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def query(
+        self, sql: str, params: list[Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run SQL; return column names and rows."""
         cur = self.con.execute(sql, params or [])
         cols = [d[0] for d in cur.description or []]
@@ -249,5 +267,7 @@ class Store:
 def bad_db_path(path: Path) -> list[Problem]:
     """Problems with a --db path before anything is opened."""
     if path.exists() and path.is_dir():
-        return [Problem(str(path), "--db", "is a folder; give a file path such as out/dossier.duckdb")]
+        return [
+            Problem(str(path), "--db", "is a folder; give a file path such as out/dossier.duckdb")
+        ]
     return []

@@ -19,7 +19,11 @@ from provenance.runner import RunResult
 BASE_MANIFEST: dict[str, Any] = {
     "manifest_version": 1,
     "provider": {"name": "Test Provider"},
-    "service": {"name": "TestChat", "intended_use": "public_service", "training_date": "2026-10-01"},
+    "service": {
+        "name": "TestChat",
+        "intended_use": "public_service",
+        "training_date": "2026-10-01",
+    },
     "data_roots": [{"id": "corpus", "path": "data"}],
     "foundation_models": [
         {
@@ -91,7 +95,9 @@ class Corpus:
             [{"url": u, "fetched_at": "2026-03-01T10:00:00Z", "status": 200} for u in urls],
         )
         (root / "evidence/robots").mkdir(parents=True)
-        (root / "evidence/robots/news.example.cn.txt").write_text("User-agent: *\nDisallow: /admin/\n")
+        (root / "evidence/robots/news.example.cn.txt").write_text(
+            "User-agent: *\nDisallow: /admin/\n"
+        )
         (root / "evidence/LICENSE.txt").write_text("CC BY 4.0 legal code\n")
 
     def source(self, sid: str) -> dict[str, Any]:
@@ -107,7 +113,9 @@ class Corpus:
 
     def write(self, name: str = "manifest.yaml") -> Path:
         path = self.root / name
-        path.write_text(yaml.safe_dump(self.manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(self.manifest, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         return path
 
 

@@ -19,9 +19,16 @@ def _orphan(c: Corpus) -> None:
 
 
 def _double_claim(c: Corpus) -> None:
-    c.add_source({"id": "dup", "source_type": "open_source", "origin": {"region": "foreign"},
-                  "license": "MIT", "evidence": [{"kind": "license", "path": "evidence/LICENSE.txt"}],
-                  "files": [{"root": "corpus", "glob": "open/*.jsonl"}]})
+    c.add_source(
+        {
+            "id": "dup",
+            "source_type": "open_source",
+            "origin": {"region": "foreign"},
+            "license": "MIT",
+            "evidence": [{"kind": "license", "path": "evidence/LICENSE.txt"}],
+            "files": [{"root": "corpus", "glob": "open/*.jsonl"}],
+        }
+    )
 
 
 def _empty_glob(c: Corpus) -> None:
@@ -30,9 +37,16 @@ def _empty_glob(c: Corpus) -> None:
 
 def _no_records(c: Corpus) -> None:
     write_jsonl(c.root / "data/empty/e.jsonl", [])
-    c.add_source({"id": "hollow", "source_type": "open_source", "origin": {"region": "foreign"},
-                  "license": "MIT", "evidence": [{"kind": "license", "path": "evidence/LICENSE.txt"}],
-                  "files": [{"root": "corpus", "glob": "empty/*.jsonl"}]})
+    c.add_source(
+        {
+            "id": "hollow",
+            "source_type": "open_source",
+            "origin": {"region": "foreign"},
+            "license": "MIT",
+            "evidence": [{"kind": "license", "path": "evidence/LICENSE.txt"}],
+            "files": [{"root": "corpus", "glob": "empty/*.jsonl"}],
+        }
+    )
 
 
 def _unreadable(c: Corpus) -> None:
@@ -45,7 +59,10 @@ def _deny_upstream(c: Corpus) -> None:
 
 def _deny_host(c: Corpus) -> None:
     log = c.root / "evidence/crawl_log.jsonl"
-    log.write_text(log.read_text() + '{"url": "https://mirror.libgen.rs/b/1", "fetched_at": "2026-03-01T10:00:00Z"}\n')
+    log.write_text(
+        log.read_text()
+        + '{"url": "https://mirror.libgen.rs/b/1", "fetched_at": "2026-03-01T10:00:00Z"}\n'
+    )
 
 
 def _deny_source_url(c: Corpus) -> None:
@@ -73,12 +90,16 @@ def _log_missing_fields(c: Corpus) -> None:
 
 
 def _log_after_training(c: Corpus) -> None:
-    write_jsonl(c.root / "evidence/crawl_log.jsonl",
-                [{"url": "https://news.example.cn/a/1", "fetched_at": "2026-11-01T00:00:00Z"}])
+    write_jsonl(
+        c.root / "evidence/crawl_log.jsonl",
+        [{"url": "https://news.example.cn/a/1", "fetched_at": "2026-11-01T00:00:00Z"}],
+    )
 
 
 def _robots_disallow(c: Corpus) -> None:
-    (c.root / "evidence/robots/news.example.cn.txt").write_text("User-agent: TestBot\nDisallow: /article/\n")
+    (c.root / "evidence/robots/news.example.cn.txt").write_text(
+        "User-agent: TestBot\nDisallow: /article/\n"
+    )
 
 
 def _robots_missing(c: Corpus) -> None:
@@ -86,10 +107,17 @@ def _robots_missing(c: Corpus) -> None:
 
 
 COMMERCIAL: dict[str, Any] = {
-    "id": "news", "source_type": "commercial", "origin": {"region": "domestic"},
+    "id": "news",
+    "source_type": "commercial",
+    "origin": {"region": "domestic"},
     "collection_period": {"start": "2025-03-01", "end": "2025-06-30"},
-    "contract": {"id": "C-1", "counterparty": "News Co", "valid_from": "2025-01-01",
-                 "valid_until": "2027-01-01", "document": "evidence/LICENSE.txt"},
+    "contract": {
+        "id": "C-1",
+        "counterparty": "News Co",
+        "valid_from": "2025-01-01",
+        "valid_until": "2027-01-01",
+        "document": "evidence/LICENSE.txt",
+    },
     "files": [{"root": "corpus", "glob": "open/*.jsonl"}],
 }
 
@@ -108,20 +136,36 @@ def _commercial(**change: Any) -> Callable[[Corpus], None]:
         write_jsonl(c.root / "data/news/n.jsonl", [{"text": "新闻"}])
         src["files"] = [{"root": "corpus", "glob": "news/*.jsonl"}]
         c.add_source(src)
+
     return mutate
 
 
-def _user_input(withdrawn: bool = False, records: bool = True, fields: bool = True) -> Callable[[Corpus], None]:
+def _user_input(
+    withdrawn: bool = False, records: bool = True, fields: bool = True
+) -> Callable[[Corpus], None]:
     def mutate(c: Corpus) -> None:
         write_jsonl(c.root / "data/chat/c.jsonl", [{"text": "你好"}])
-        rows = [{"user_id": f"u{i}", "consent_id": f"K{i}" if fields else "", "consented_at": "2026-01-01",
-                 "withdrawn_at": "2026-02-01" if withdrawn and i == 0 else None} for i in range(5)]
+        rows = [
+            {
+                "user_id": f"u{i}",
+                "consent_id": f"K{i}" if fields else "",
+                "consented_at": "2026-01-01",
+                "withdrawn_at": "2026-02-01" if withdrawn and i == 0 else None,
+            }
+            for i in range(5)
+        ]
         write_jsonl(c.root / "evidence/consents.jsonl", rows)
-        src: dict[str, Any] = {"id": "chat", "source_type": "user_input", "origin": {"region": "domestic"},
-                               "legal_basis": "consent", "files": [{"root": "corpus", "glob": "chat/*.jsonl"}]}
+        src: dict[str, Any] = {
+            "id": "chat",
+            "source_type": "user_input",
+            "origin": {"region": "domestic"},
+            "legal_basis": "consent",
+            "files": [{"root": "corpus", "glob": "chat/*.jsonl"}],
+        }
         if records:
             src["authorization"] = {"records": "evidence/consents.jsonl"}
         c.add_source(src)
+
     return mutate
 
 
@@ -129,17 +173,23 @@ def _synthetic(generator: bool) -> Callable[[Corpus], None]:
     def mutate(c: Corpus) -> None:
         (c.root / "data/syn").mkdir(parents=True)
         (c.root / "data/syn/s.txt").write_text("Q: a? A: b.\n")
-        src: dict[str, Any] = {"id": "syn", "source_type": "synthetic", "origin": {"region": "domestic"},
-                               "files": [{"root": "corpus", "glob": "syn/*.txt"}]}
+        src: dict[str, Any] = {
+            "id": "syn",
+            "source_type": "synthetic",
+            "origin": {"region": "domestic"},
+            "files": [{"root": "corpus", "glob": "syn/*.txt"}],
+        }
         if generator:
             src["generator_model"] = {"name": "Base-7B"}
         c.add_source(src)
+
     return mutate
 
 
 def _model(**change: Any) -> Callable[[Corpus], None]:
     def mutate(c: Corpus) -> None:
         c.manifest["foundation_models"][0].update(change)
+
     return mutate
 
 
@@ -194,17 +244,23 @@ def test_clean_corpus_raises_none_of_the_checks(corpus: Corpus, run_audit: Any) 
     assert {"all_files_traced", "robots_all_allowed"} <= found
 
 
-@pytest.mark.parametrize(("check_id", "code", "mutate"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
-def test_check_fires(check_id: str, code: str, mutate: Callable[[Corpus], None], corpus: Corpus,
-                     run_audit: Any) -> None:
+@pytest.mark.parametrize(
+    ("check_id", "code", "mutate"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
+def test_check_fires(
+    check_id: str, code: str, mutate: Callable[[Corpus], None], corpus: Corpus, run_audit: Any
+) -> None:
     mutate(corpus)
     _, con = run_audit(corpus.write())
     assert code in codes(con, check_id)
 
 
-@pytest.mark.parametrize(("check_id", "code", "mutate"), NEGATIVE, ids=[f"{c[0]}-{c[1]}" for c in NEGATIVE])
-def test_check_does_not_fire(check_id: str, code: str, mutate: Callable[[Corpus], None], corpus: Corpus,
-                             run_audit: Any) -> None:
+@pytest.mark.parametrize(
+    ("check_id", "code", "mutate"), NEGATIVE, ids=[f"{c[0]}-{c[1]}" for c in NEGATIVE]
+)
+def test_check_does_not_fire(
+    check_id: str, code: str, mutate: Callable[[Corpus], None], corpus: Corpus, run_audit: Any
+) -> None:
     mutate(corpus)
     _, con = run_audit(corpus.write())
     assert code not in codes(con, check_id)
@@ -226,12 +282,20 @@ def test_evidence_files_are_hashed(corpus: Corpus, run_audit: Any) -> None:
 
     _, con = run_audit(corpus.write())
     digest = hashlib.sha256((corpus.root / "evidence/LICENSE.txt").read_bytes()).hexdigest()
-    rows = con.execute("SELECT path, status, sha256 FROM evidence WHERE kind = 'license'").fetchall()
+    rows = con.execute(
+        "SELECT path, status, sha256 FROM evidence WHERE kind = 'license'"
+    ).fetchall()
     assert rows == [("evidence/LICENSE.txt", "ok", digest)]
 
 
 def test_every_finding_is_bilingual(corpus: Corpus, run_audit: Any) -> None:
-    for mutate in (_orphan, _robots_disallow, _no_license, _commercial(valid_from="2025-04-01"), _unreadable):
+    for mutate in (
+        _orphan,
+        _robots_disallow,
+        _no_license,
+        _commercial(valid_from="2025-04-01"),
+        _unreadable,
+    ):
         mutate(corpus)
     _, con = run_audit(corpus.write())
     rows = con.execute("SELECT message_en, message_zh FROM latest_findings").fetchall()
@@ -246,10 +310,14 @@ def test_severity_override_from_pipeline(corpus: Corpus, run_audit: Any, tmp_pat
 
     text = (pipeline_dir() / "pretraining.toml").read_text()
     custom = tmp_path / "strict.toml"
-    custom.write_text(text.replace("[severity]", '[severity]\nlicense_document_missing = "blocker"'))
+    custom.write_text(
+        text.replace("[severity]", '[severity]\nlicense_document_missing = "blocker"')
+    )
     (tmp_path / "deny_list.txt").write_text("dataset:nothing-here\n")
     _no_license_doc(corpus)
     result, con = run_audit(corpus.write(), pipeline=str(custom))
-    sev = con.execute("SELECT severity FROM latest_findings WHERE code = 'license_document_missing'").fetchone()
+    sev = con.execute(
+        "SELECT severity FROM latest_findings WHERE code = 'license_document_missing'"
+    ).fetchone()
     assert sev == ("blocker",)
     assert result.exit_code == 1

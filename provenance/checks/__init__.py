@@ -12,7 +12,14 @@ from provenance.checks.sources import SourceLegitimacy
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls
-    for cls in (SourceCoverage, EvidenceFiles, DenyList, SourceLegitimacy, CrawlCompliance, FoundationModels)
+    for cls in (
+        SourceCoverage,
+        EvidenceFiles,
+        DenyList,
+        SourceLegitimacy,
+        CrawlCompliance,
+        FoundationModels,
+    )
 }
 
 __all__ = ["CHECKS", "Check", "CheckContext", "CheckOutput"]

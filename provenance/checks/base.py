@@ -21,8 +21,13 @@ from provenance.manifest import LoadedManifest
 from provenance.plan import Plan
 from provenance.readers import read_records
 
-
-SUBJECT_ZH = {"source": "来源", "model": "模型", "dataset": "数据集", "file": "文件", "run": "本次运行"}
+SUBJECT_ZH = {
+    "source": "来源",
+    "model": "模型",
+    "dataset": "数据集",
+    "file": "文件",
+    "run": "本次运行",
+}
 
 
 class NoSettings(BaseModel):
@@ -81,11 +86,12 @@ class CheckContext:
                     with open(path, "rb") as fh:
                         while chunk := fh.read(1 << 20):
                             h.update(chunk)
-                    self._evidence[path] = EvidenceFile(path, "ok", h.hexdigest(), path.stat().st_size)
+                    self._evidence[path] = EvidenceFile(
+                        path, "ok", h.hexdigest(), path.stat().st_size
+                    )
                 except OSError:
                     self._evidence[path] = EvidenceFile(path, "unreadable")
         return self._evidence[path]
-
 
     def records(self, rel: str) -> tuple[list[dict[str, Any]], int, str | None]:
         """Rows of a JSONL/CSV record file (collection log, consent records), read once per run.
@@ -158,7 +164,16 @@ class Check:
         severity = self.ctx.severity_overrides.get(code, severity)
         self.out.findings.append(
             make_finding(
-                check_id, article, severity, subject[0], subject[1], code, message, evidence, key, **values
+                check_id,
+                article,
+                severity,
+                subject[0],
+                subject[1],
+                code,
+                message,
+                evidence,
+                key,
+                **values,
             )
         )
 

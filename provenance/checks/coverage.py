@@ -50,18 +50,40 @@ class SourceCoverage(Check):
             by_root[root].append(rel)
         for root, rels in sorted(by_root.items()):
             self.find(
-                "SRC-01", "7(1)", "high", ("data_root", root), "orphan_files", ORPHANS,
-                {"count": len(rels), "paths": rels[:100]}, count=len(rels), root=root,
+                "SRC-01",
+                "7(1)",
+                "high",
+                ("data_root", root),
+                "orphan_files",
+                ORPHANS,
+                {"count": len(rels), "paths": rels[:100]},
+                count=len(rels),
+                root=root,
             )
         for rel, first, second in plan.double_claims:
             self.find(
-                "SRC-01", "7(1)", "high", ("file", rel), "double_claim", DOUBLE,
-                {"sources": [first, second]}, path=rel, first=first, second=second,
+                "SRC-01",
+                "7(1)",
+                "high",
+                ("file", rel),
+                "double_claim",
+                DOUBLE,
+                {"sources": [first, second]},
+                path=rel,
+                first=first,
+                second=second,
             )
         for source, glob in plan.empty_globs:
             self.find(
-                "SRC-01", "7(1)", "medium", ("source", source), "empty_glob", EMPTY_GLOB,
-                {"glob": glob}, source=source, glob=glob,
+                "SRC-01",
+                "7(1)",
+                "medium",
+                ("source", source),
+                "empty_glob",
+                EMPTY_GLOB,
+                {"glob": glob},
+                source=source,
+                glob=glob,
             )
         records: dict[str, int] = defaultdict(int)
         nfiles: dict[str, int] = defaultdict(int)
@@ -71,8 +93,15 @@ class SourceCoverage(Check):
             records[f.source_id] += n
             if status == "error" or f.error:
                 self.find(
-                    "DOC-02", "19", "high", ("file", f.file_id), "unreadable_file", UNREADABLE,
-                    {"path": f.relpath, "root": f.root_id}, path=f.relpath, source=f.source_id,
+                    "DOC-02",
+                    "19",
+                    "high",
+                    ("file", f.file_id),
+                    "unreadable_file",
+                    UNREADABLE,
+                    {"path": f.relpath, "root": f.root_id},
+                    path=f.relpath,
+                    source=f.source_id,
                     error=error or f.error,
                 )
         for source, n in nfiles.items():
@@ -82,11 +111,25 @@ class SourceCoverage(Check):
                 if f.source_id == source
             ):
                 self.find(
-                    "SRC-01", "7(1)", "medium", ("source", source), "source_without_records", NO_RECORDS,
-                    {"files": n}, source=source, files=n,
+                    "SRC-01",
+                    "7(1)",
+                    "medium",
+                    ("source", source),
+                    "source_without_records",
+                    NO_RECORDS,
+                    {"files": n},
+                    source=source,
+                    files=n,
                 )
         if not by_root and not plan.double_claims:
             self.find(
-                "SRC-01", "7(1)", "info", ("run", "corpus"), "all_files_traced", TRACED,
-                {"files": len(plan.files)}, files=len(plan.files), sources=len(nfiles),
+                "SRC-01",
+                "7(1)",
+                "info",
+                ("run", "corpus"),
+                "all_files_traced",
+                TRACED,
+                {"files": len(plan.files)},
+                files=len(plan.files),
+                sources=len(nfiles),
             )

@@ -94,12 +94,29 @@ class CrawlCompliance(Check):
         subject = ("source", src.id)
         col = src.collection
         if col is None or not col.log:
-            self.find("SRC-07", "7(1)", "high", subject, "collection_records_missing", NO_RECORDS, source=src.id)
+            self.find(
+                "SRC-07",
+                "7(1)",
+                "high",
+                subject,
+                "collection_records_missing",
+                NO_RECORDS,
+                source=src.id,
+            )
             return
         rows, malformed, error = ctx.records(col.log)
         if error or not rows:
-            self.find("SRC-07", "7(1)", "high", subject, "collection_log_unusable", LOG_UNUSABLE,
-                      {"path": col.log, "malformed_lines": malformed}, source=src.id, error=error or "no rows")
+            self.find(
+                "SRC-07",
+                "7(1)",
+                "high",
+                subject,
+                "collection_log_unusable",
+                LOG_UNUSABLE,
+                {"path": col.log, "malformed_lines": malformed},
+                source=src.id,
+                error=error or "no rows",
+            )
             return
         lacking: Counter[str] = Counter()
         late = outside = 0
@@ -117,17 +134,48 @@ class CrawlCompliance(Check):
             if t and period and not (period.start <= t.date() <= period.end):
                 outside += 1
         if lacking:
-            self.find("SRC-07", "7(1)", "medium", subject, "collection_records_incomplete", INCOMPLETE,
-                      dict(lacking), source=src.id, count=max(lacking.values()), total=len(rows),
-                      fields=", ".join(sorted(lacking)))
+            self.find(
+                "SRC-07",
+                "7(1)",
+                "medium",
+                subject,
+                "collection_records_incomplete",
+                INCOMPLETE,
+                dict(lacking),
+                source=src.id,
+                count=max(lacking.values()),
+                total=len(rows),
+                fields=", ".join(sorted(lacking)),
+            )
         if not col.crawler and not col.user_agent and not all(r.get("user_agent") for r in rows):
-            self.find("SRC-07", "7(1)", "medium", subject, "crawler_unnamed", NO_CRAWLER, source=src.id)
+            self.find(
+                "SRC-07", "7(1)", "medium", subject, "crawler_unnamed", NO_CRAWLER, source=src.id
+            )
         if late:
-            self.find("SRC-07", "7(1)", "medium", subject, "collected_after_training", AFTER_TRAINING,
-                      {"records": late}, source=src.id, count=late, training=training)
+            self.find(
+                "SRC-07",
+                "7(1)",
+                "medium",
+                subject,
+                "collected_after_training",
+                AFTER_TRAINING,
+                {"records": late},
+                source=src.id,
+                count=late,
+                training=training,
+            )
         if outside:
-            self.find("SRC-07", "7(1)", "low", subject, "collected_outside_period", OUTSIDE_PERIOD,
-                      {"records": outside}, source=src.id, count=outside)
+            self.find(
+                "SRC-07",
+                "7(1)",
+                "low",
+                subject,
+                "collected_outside_period",
+                OUTSIDE_PERIOD,
+                {"records": outside},
+                source=src.id,
+                count=outside,
+            )
         self._robots(ctx, src, rows)
 
     def _robots(self, ctx: CheckContext, src: Source, rows: list[dict[str, object]]) -> None:
@@ -158,22 +206,56 @@ class CrawlCompliance(Check):
                     if verdict == "disallowed":
                         disallowed.append(strip_url(url))
             verdicts[verdict] += 1
-            self.row("crawl_checks", source_id=src.id, url=strip_url(url), host=host,
-                     fetched_at=str(r.get("fetched_at") or "") or None, user_agent=ua, verdict=verdict,
-                     robots_sha256=digest)
+            self.row(
+                "crawl_checks",
+                source_id=src.id,
+                url=strip_url(url),
+                host=host,
+                fetched_at=str(r.get("fetched_at") or "") or None,
+                user_agent=ua,
+                verdict=verdict,
+                robots_sha256=digest,
+            )
         subject = ("source", src.id)
         total = len(rows)
         if disallowed:
-            self.find("SRC-08", "7(1)", "high", subject, "robots_disallowed", DISALLOWED,
-                      {"disallowed": len(disallowed), "urls": disallowed[:50], "user_agent": default_ua},
-                      source=src.id, count=len(disallowed), total=total)
+            self.find(
+                "SRC-08",
+                "7(1)",
+                "high",
+                subject,
+                "robots_disallowed",
+                DISALLOWED,
+                {"disallowed": len(disallowed), "urls": disallowed[:50], "user_agent": default_ua},
+                source=src.id,
+                count=len(disallowed),
+                total=total,
+            )
         if missing_hosts:
-            self.find("SRC-08", "7(1)", "medium", subject, "robots_snapshot_missing", NO_SNAPSHOT,
-                      {"hosts": sorted(missing_hosts)[:100]}, source=src.id, hosts=len(missing_hosts),
-                      urls=sum(missing_hosts.values()))
+            self.find(
+                "SRC-08",
+                "7(1)",
+                "medium",
+                subject,
+                "robots_snapshot_missing",
+                NO_SNAPSHOT,
+                {"hosts": sorted(missing_hosts)[:100]},
+                source=src.id,
+                hosts=len(missing_hosts),
+                urls=sum(missing_hosts.values()),
+            )
         if not disallowed and not missing_hosts and verdicts["allowed"]:
-            self.find("SRC-08", "7(1)", "info", subject, "robots_all_allowed", ALL_ALLOWED,
-                      {"urls": total}, source=src.id, total=total)
+            self.find(
+                "SRC-08",
+                "7(1)",
+                "info",
+                subject,
+                "robots_all_allowed",
+                ALL_ALLOWED,
+                {"urls": total},
+                source=src.id,
+                total=total,
+            )
 
 
 def _load_robots(robots_dir: Path | None, host: str) -> tuple[Protego, str] | None:

@@ -30,7 +30,12 @@ HOST_HIT = Message(
     en="source '{source}' holds {count} collected URL(s) from deny-listed domain '{entry}' (list '{list}')",
     zh="来源“{source}”含 {count} 条来自禁用域名“{entry}”（清单“{list}”）的采集网址",
 )
-_WHAT_ZH = {"source": "来源", "dataset": "数据集", "upstream dataset": "上游数据集", "source URL": "来源网址"}
+_WHAT_ZH = {
+    "source": "来源",
+    "dataset": "数据集",
+    "upstream dataset": "上游数据集",
+    "source URL": "来源网址",
+}
 
 
 class DenySettings(BaseModel):
@@ -64,9 +69,14 @@ class DenyList(Check):
         self.ids: list[tuple[str, str]] = []
         problems: list[Problem] = []
         for name in self.settings.lists:  # type: ignore[attr-defined]
-            path = next((d / name for d in (pipeline_dir, data_dir("schemas")) if (d / name).is_file()), None)
+            path = next(
+                (d / name for d in (pipeline_dir, data_dir("schemas")) if (d / name).is_file()),
+                None,
+            )
             if path is None:
-                raise BadInput(f"deny list {name!r} not found in {pipeline_dir} or the bundled schemas/")
+                raise BadInput(
+                    f"deny list {name!r} not found in {pipeline_dir} or the bundled schemas/"
+                )
             for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 entry = raw.split("#", 1)[0].strip().lower()
                 if not entry:
@@ -78,9 +88,16 @@ class DenyList(Check):
                 elif kind == "dataset" and _ID.match(value):
                     self.ids.append((value, path.name))
                 else:
-                    problems.append(Problem(str(path), "", f"invalid entry {raw.strip()!r}; write "
-                                            "'domain:example.com', 'dataset:some-id', or a bare domain or id",
-                                            lineno, "invalid_entry"))
+                    problems.append(
+                        Problem(
+                            str(path),
+                            "",
+                            f"invalid entry {raw.strip()!r}; write "
+                            "'domain:example.com', 'dataset:some-id', or a bare domain or id",
+                            lineno,
+                            "invalid_entry",
+                        )
+                    )
         if problems:
             raise BadInput(f"deny list has {len(problems)} invalid entr(ies)", problems)
 
@@ -91,20 +108,45 @@ class DenyList(Check):
 
     def check(self, ctx: CheckContext) -> None:
         for ds, src in ctx.lm.manifest.sources():
-            candidates = [("source", src.id), ("dataset", ds.id)] + [("upstream dataset", u) for u in src.upstream]
+            candidates = [("source", src.id), ("dataset", ds.id)] + [
+                ("upstream dataset", u) for u in src.upstream
+            ]
             for what, name in candidates:
                 hit = self._id_hit(name)
                 if hit:
-                    self.find("SRC-04", "7(1)", "blocker", ("source", src.id), "deny_listed_id", ID_HIT,
-                              {"entry": hit[0], "list": hit[1], "matched": name}, key=name, what=what,
-                              what_zh=_WHAT_ZH[what], name=name, entry=hit[0], list=hit[1])
+                    self.find(
+                        "SRC-04",
+                        "7(1)",
+                        "blocker",
+                        ("source", src.id),
+                        "deny_listed_id",
+                        ID_HIT,
+                        {"entry": hit[0], "list": hit[1], "matched": name},
+                        key=name,
+                        what=what,
+                        what_zh=_WHAT_ZH[what],
+                        name=name,
+                        entry=hit[0],
+                        list=hit[1],
+                    )
             if src.url and (host := host_of(src.url)):
                 for dom, lst in self.domains:
                     if host_matches(host, dom):
-                        self.find("SRC-04", "7(1)", "blocker", ("source", src.id), "deny_listed_id", ID_HIT,
-                                  {"entry": dom, "list": lst, "matched": src.url}, key=src.url,
-                                  what="source URL", what_zh=_WHAT_ZH["source URL"], name=src.url,
-                                  entry=dom, list=lst)
+                        self.find(
+                            "SRC-04",
+                            "7(1)",
+                            "blocker",
+                            ("source", src.id),
+                            "deny_listed_id",
+                            ID_HIT,
+                            {"entry": dom, "list": lst, "matched": src.url},
+                            key=src.url,
+                            what="source URL",
+                            what_zh=_WHAT_ZH["source URL"],
+                            name=src.url,
+                            entry=dom,
+                            list=lst,
+                        )
             if src.collection and src.collection.log:
                 rows, _, _ = ctx.records(src.collection.log)
                 counts: dict[tuple[str, str], int] = {}
@@ -114,6 +156,17 @@ class DenyList(Check):
                         if host and host_matches(host, dom):
                             counts[(dom, lst)] = counts.get((dom, lst), 0) + 1
                 for (dom, lst), n in sorted(counts.items()):
-                    self.find("SRC-04", "7(1)", "blocker", ("source", src.id), "deny_listed_domain", HOST_HIT,
-                              {"entry": dom, "list": lst, "urls": n}, key=dom, source=src.id, count=n,
-                              entry=dom, list=lst)
+                    self.find(
+                        "SRC-04",
+                        "7(1)",
+                        "blocker",
+                        ("source", src.id),
+                        "deny_listed_domain",
+                        HOST_HIT,
+                        {"entry": dom, "list": lst, "urls": n},
+                        key=dom,
+                        source=src.id,
+                        count=n,
+                        entry=dom,
+                        list=lst,
+                    )

@@ -74,14 +74,32 @@ class EvidenceFiles(Check):
             seen.add((subject_kind, subject_id, rel))
             ev = ctx.evidence_file(rel)
             self.row(
-                "evidence", subject_kind=subject_kind, subject_id=subject_id, kind=kind,
-                path=ctx.display(ev.path), status=ev.status, sha256=ev.sha256, bytes=ev.bytes,
+                "evidence",
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                kind=kind,
+                path=ctx.display(ev.path),
+                status=ev.status,
+                sha256=ev.sha256,
+                bytes=ev.bytes,
             )
             if ev.status != "ok":
                 check_id, article = REQUIREMENT_OF_KIND[kind]
                 self.find(
-                    check_id, article, "medium", (subject_kind, subject_id), f"evidence_{ev.status}",
-                    MISSING, {"path": rel, "kind": kind}, key=rel, kind=kind, kind_zh=KIND_ZH[kind], path=rel,
-                    subject_kind=subject_kind, subject_zh=SUBJECT_ZH[subject_kind], subject=subject_id, status=ev.status,
+                    check_id,
+                    article,
+                    "medium",
+                    (subject_kind, subject_id),
+                    f"evidence_{ev.status}",
+                    MISSING,
+                    {"path": rel, "kind": kind},
+                    key=rel,
+                    kind=kind,
+                    kind_zh=KIND_ZH[kind],
+                    path=rel,
+                    subject_kind=subject_kind,
+                    subject_zh=SUBJECT_ZH[subject_kind],
+                    subject=subject_id,
+                    status=ev.status,
                     status_zh=_STATUS_ZH[ev.status],
                 )

@@ -45,13 +45,46 @@ class FoundationModels(Check):
         for m in ctx.lm.manifest.foundation_models:
             subject = ("model", m.id)
             if not m.license:
-                self.find("SRC-12", "7(1)", "high", subject, "model_without_license", NO_LICENSE, model=m.id)
+                self.find(
+                    "SRC-12",
+                    "7(1)",
+                    "high",
+                    subject,
+                    "model_without_license",
+                    NO_LICENSE,
+                    model=m.id,
+                )
             if not m.source_url:
-                self.find("SRC-12", "7(1)", "medium", subject, "model_without_source", NO_SOURCE, model=m.id)
+                self.find(
+                    "SRC-12",
+                    "7(1)",
+                    "medium",
+                    subject,
+                    "model_without_source",
+                    NO_SOURCE,
+                    model=m.id,
+                )
             if m.third_party and service.intended_use == "public_service":
                 if not m.filing_number:
-                    self.find("SRC-12", "7(1)", "high", subject, "model_not_filed", NOT_FILED,
-                              model=m.id, service=service.name)
+                    self.find(
+                        "SRC-12",
+                        "7(1)",
+                        "high",
+                        subject,
+                        "model_not_filed",
+                        NOT_FILED,
+                        model=m.id,
+                        service=service.name,
+                    )
                 elif not _FILING.match(m.filing_number.replace(" ", "")):
-                    self.find("SRC-12", "7(1)", "low", subject, "model_filing_number_format", ODD_FILING,
-                              {"filing_number": m.filing_number}, model=m.id, number=m.filing_number)
+                    self.find(
+                        "SRC-12",
+                        "7(1)",
+                        "low",
+                        subject,
+                        "model_filing_number_format",
+                        ODD_FILING,
+                        {"filing_number": m.filing_number},
+                        model=m.id,
+                        number=m.filing_number,
+                    )

@@ -91,59 +91,158 @@ class SourceLegitimacy(Check):
             elif src.source_type == "user_input":
                 self._user_input(ctx, src)
             elif src.source_type == "synthetic" and src.generator_model is None:
-                self.find("EU-07", "7(1)", "medium", ("source", src.id), "synthetic_without_generator",
-                          NO_GENERATOR, source=src.id)
+                self.find(
+                    "EU-07",
+                    "7(1)",
+                    "medium",
+                    ("source", src.id),
+                    "synthetic_without_generator",
+                    NO_GENERATOR,
+                    source=src.id,
+                )
 
     def _open_source(self, src: Source) -> None:
         subject = ("source", src.id)
         if not src.license:
-            self.find("SRC-05", "7(2)", "high", subject, "open_source_without_license", NO_LICENSE, source=src.id)
+            self.find(
+                "SRC-05",
+                "7(2)",
+                "high",
+                subject,
+                "open_source_without_license",
+                NO_LICENSE,
+                source=src.id,
+            )
         elif not any(e.kind == "license" for e in src.evidence):
-            self.find("SRC-05", "7(2)", "medium", subject, "license_document_missing", NO_LICENSE_DOC,
-                      {"license": src.license}, source=src.id, license=src.license)
+            self.find(
+                "SRC-05",
+                "7(2)",
+                "medium",
+                subject,
+                "license_document_missing",
+                NO_LICENSE_DOC,
+                {"license": src.license},
+                source=src.id,
+                license=src.license,
+            )
 
     def _commercial(self, ctx: CheckContext, src: Source) -> None:
         subject = ("source", src.id)
         c = src.contract
         if c is None:
-            self.find("SRC-09", "7(1)", "high", subject, "commercial_without_contract", NO_CONTRACT, source=src.id)
+            self.find(
+                "SRC-09",
+                "7(1)",
+                "high",
+                subject,
+                "commercial_without_contract",
+                NO_CONTRACT,
+                source=src.id,
+            )
             return
         if not c.document:
-            self.find("SRC-09", "7(1)", "medium", subject, "contract_document_missing", NO_CONTRACT_DOC,
-                      {"contract": c.id}, source=src.id, contract=c.id)
+            self.find(
+                "SRC-09",
+                "7(1)",
+                "medium",
+                subject,
+                "contract_document_missing",
+                NO_CONTRACT_DOC,
+                {"contract": c.id},
+                source=src.id,
+                contract=c.id,
+            )
         period = src.collection_period
         until = c.valid_until.isoformat() if c.valid_until else "open-ended"
         if period is None:
-            self.find("SRC-09", "7(1)", "medium", subject, "collection_period_missing", NO_PERIOD, source=src.id)
-        elif period.start < c.valid_from or (c.valid_until is not None and period.end > c.valid_until):
             self.find(
-                "SRC-09", "7(1)", "high", subject, "contract_period_gap", PERIOD_GAP,
-                {"contract": c.id, "collection": [str(period.start), str(period.end)],
-                 "validity": [str(c.valid_from), until]},
-                source=src.id, contract=c.id, start=period.start, end=period.end,
-                valid_from=c.valid_from, valid_until=until,
+                "SRC-09",
+                "7(1)",
+                "medium",
+                subject,
+                "collection_period_missing",
+                NO_PERIOD,
+                source=src.id,
+            )
+        elif period.start < c.valid_from or (
+            c.valid_until is not None and period.end > c.valid_until
+        ):
+            self.find(
+                "SRC-09",
+                "7(1)",
+                "high",
+                subject,
+                "contract_period_gap",
+                PERIOD_GAP,
+                {
+                    "contract": c.id,
+                    "collection": [str(period.start), str(period.end)],
+                    "validity": [str(c.valid_from), until],
+                },
+                source=src.id,
+                contract=c.id,
+                start=period.start,
+                end=period.end,
+                valid_from=c.valid_from,
+                valid_until=until,
             )
         training = ctx.lm.manifest.service.training_date
         if training and c.valid_until and c.valid_until < training:
-            self.find("SRC-09", "7(1)", "medium", subject, "contract_expires_before_training", EXPIRES,
-                      {"contract": c.id}, source=src.id, contract=c.id, valid_until=c.valid_until,
-                      training=training)
+            self.find(
+                "SRC-09",
+                "7(1)",
+                "medium",
+                subject,
+                "contract_expires_before_training",
+                EXPIRES,
+                {"contract": c.id},
+                source=src.id,
+                contract=c.id,
+                valid_until=c.valid_until,
+                training=training,
+            )
 
     def _user_input(self, ctx: CheckContext, src: Source) -> None:
         subject = ("source", src.id)
         if src.authorization is None:
-            self.find("SRC-10", "7(3)", "high", subject, "user_input_without_authorization", NO_AUTH, source=src.id)
+            self.find(
+                "SRC-10",
+                "7(3)",
+                "high",
+                subject,
+                "user_input_without_authorization",
+                NO_AUTH,
+                source=src.id,
+            )
             return
         rows, _malformed, error = ctx.records(src.authorization.records)
         if error or not rows:
-            self.find("SRC-10", "7(3)", "high", subject, "authorization_unusable", AUTH_UNREADABLE,
-                      {"path": src.authorization.records}, source=src.id, error=error or "no rows")
+            self.find(
+                "SRC-10",
+                "7(3)",
+                "high",
+                subject,
+                "authorization_unusable",
+                AUTH_UNREADABLE,
+                {"path": src.authorization.records},
+                source=src.id,
+                error=error or "no rows",
+            )
             return
         required = ("user_id", "consent_id", "consented_at")
         lacking = sorted({f for r in rows for f in required if not r.get(f)})
         if lacking:
-            self.find("SRC-10", "7(3)", "high", subject, "authorization_fields_missing", AUTH_FIELDS,
-                      {"fields": lacking}, source=src.id, fields=", ".join(lacking))
+            self.find(
+                "SRC-10",
+                "7(3)",
+                "high",
+                subject,
+                "authorization_fields_missing",
+                AUTH_FIELDS,
+                {"fields": lacking},
+                source=src.id,
+                fields=", ".join(lacking),
+            )
         cutoff = ctx.today
         users = {str(r.get("user_id")) for r in rows if r.get("user_id")}
         withdrawn = {
@@ -152,6 +251,15 @@ class SourceLegitimacy(Check):
             if (w := _date(r.get("withdrawn_at"))) is not None and w <= cutoff
         }
         if withdrawn:
-            self.find("SRC-10", "7(3)", "medium", subject, "consent_withdrawn", WITHDRAWN,
-                      {"withdrawn_users": len(withdrawn), "users": len(users)},
-                      source=src.id, count=len(withdrawn), total=len(users))
+            self.find(
+                "SRC-10",
+                "7(3)",
+                "medium",
+                subject,
+                "consent_withdrawn",
+                WITHDRAWN,
+                {"withdrawn_users": len(withdrawn), "users": len(users)},
+                source=src.id,
+                count=len(withdrawn),
+                total=len(users),
+            )

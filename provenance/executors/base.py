@@ -49,7 +49,9 @@ def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
 
 def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
     """Read ``shard`` once; run every scanner over the same batches."""
-    scanners = [SCANNERS[s.name](SCANNERS[s.name].Settings.model_validate(s.settings)) for s in job.scanners]
+    scanners = [
+        SCANNERS[s.name](SCANNERS[s.name].Settings.model_validate(s.settings)) for s in job.scanners
+    ]
     reader = ShardReader(shard, job.batch_rows)
     ctx = ShardContext(shard=shard, read_stats=reader.stats)
     parts: dict[str, list[pa.Table]] = {}

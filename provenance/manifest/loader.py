@@ -42,7 +42,9 @@ def render_loc(loc: Loc) -> str:
     return out
 
 
-def _line_map(node: yaml.Node, loc: Loc, lines: dict[Loc, int], dups: list[tuple[Loc, int]]) -> None:
+def _line_map(
+    node: yaml.Node, loc: Loc, lines: dict[Loc, int], dups: list[tuple[Loc, int]]
+) -> None:
     """Record the 1-based line of every value in the composed YAML tree; note duplicate keys."""
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -97,9 +99,7 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: dict[Loc, int]) -
             msg = f"unknown field {loc[-1]!r}; valid fields here: {valid}"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        problems.append(
-            Problem(file, render_loc(loc), msg, line_of(lines, loc), code=err["type"])
-        )
+        problems.append(Problem(file, render_loc(loc), msg, line_of(lines, loc), code=err["type"]))
     return problems
 
 
@@ -132,7 +132,9 @@ def parse_document(path: Path) -> tuple[Any, dict[Loc, int], list[Problem]]:
     if node is not None:
         _line_map(node, (), lines, dups)
     problems = [
-        Problem(file, render_loc(loc), "duplicate key; each key may appear once", line, "duplicate_key")
+        Problem(
+            file, render_loc(loc), "duplicate key; each key may appear once", line, "duplicate_key"
+        )
         for loc, line in dups
     ]
     return data, lines, problems
@@ -146,7 +148,14 @@ def load_manifest(path: str | Path) -> LoadedManifest:
     if not isinstance(data, dict):
         raise BadInput(
             f"manifest must be a mapping at the top level: {path}",
-            [Problem(file, "", "expected keys manifest_version, provider, service, data_roots, datasets", 1)],
+            [
+                Problem(
+                    file,
+                    "",
+                    "expected keys manifest_version, provider, service, data_roots, datasets",
+                    1,
+                )
+            ],
         )
     base_dir = path.resolve().parent
     manifest: Manifest | None = None
@@ -159,7 +168,9 @@ def load_manifest(path: str | Path) -> LoadedManifest:
         problems.append(Problem(file, render_loc(loc), msg, line_of(lines, loc), code))
     if problems or manifest is None:
         problems.sort(key=lambda p: (p.line or 0, p.path))
-        raise BadInput(f"manifest {path} has {len(problems)} problem(s); nothing was written", problems)
+        raise BadInput(
+            f"manifest {path} has {len(problems)} problem(s); nothing was written", problems
+        )
     return LoadedManifest(
         manifest=manifest,
         path=path.resolve(),

@@ -50,7 +50,9 @@ class Evidence(Strict):
         "model_card",
         "other",
     ]
-    path: str = Field(description="Relative to the manifest's folder; must stay inside it or a data root.")
+    path: str = Field(
+        description="Relative to the manifest's folder; must stay inside it or a data root."
+    )
     description: str | None = None
 
 
@@ -110,9 +112,13 @@ class Collection(Strict):
     """Collection records of self-collected (crawled) data (TC260-003 §5.1c(2))."""
 
     crawler: str | None = None
-    user_agent: str | None = Field(default=None, description="User-agent matched against robots.txt.")
+    user_agent: str | None = Field(
+        default=None, description="User-agent matched against robots.txt."
+    )
     log: str | None = Field(default=None, description="JSONL/CSV with url, fetched_at, status.")
-    robots_dir: str | None = Field(default=None, description="Folder of robots.txt snapshots, <host>.txt.")
+    robots_dir: str | None = Field(
+        default=None, description="Folder of robots.txt snapshots, <host>.txt."
+    )
     respects_robots: bool | None = None
 
 
@@ -130,7 +136,9 @@ class Contract(Strict):
 class Authorization(Strict):
     """User-authorisation records of user-input data (TC260-003 §5.1c(4))."""
 
-    records: str = Field(description="JSONL/CSV with user_id, consent_id, consented_at, withdrawn_at.")
+    records: str = Field(
+        description="JSONL/CSV with user_id, consent_id, consented_at, withdrawn_at."
+    )
     opt_out_clicks: int | None = Field(default=None, ge=0)
 
 
@@ -165,7 +173,9 @@ class Source(Strict):
     contract: Contract | None = None
     authorization: Authorization | None = None
     generator_model: GeneratorModel | None = None
-    upstream: list[str] = Field(default=[], description="Dataset or source ids this one derives from.")
+    upstream: list[str] = Field(
+        default=[], description="Dataset or source ids this one derives from."
+    )
     is_pointer_dataset: bool = False
     evidence: list[Evidence] = []
     files: list[FileSpec] = Field(min_length=1)

@@ -44,12 +44,18 @@ def resolve_roots(data: Any, base_dir: Path) -> tuple[dict[str, Path], list[Issu
         if not isinstance(rid, str) or not isinstance(rpath, str):
             continue  # the schema pass reports the type problem
         if rid in roots:
-            issues.append((("data_roots", i, "id"), f"duplicate data root id {rid!r}", "duplicate_id"))
+            issues.append(
+                (("data_roots", i, "id"), f"duplicate data root id {rid!r}", "duplicate_id")
+            )
             continue
         resolved = (base_dir / rpath).resolve()
         if not resolved.is_dir():
             issues.append(
-                (("data_roots", i, "path"), f"data root folder does not exist: {resolved}", "missing_root")
+                (
+                    ("data_roots", i, "path"),
+                    f"data root folder does not exist: {resolved}",
+                    "missing_root",
+                )
             )
         roots[rid] = resolved
     return roots, issues
@@ -92,7 +98,9 @@ def _check_glob(value: Any, loc: Loc) -> list[Issue]:
     return []
 
 
-def _evidence_paths(obj: dict[str, Any], loc: Loc, base_dir: Path, allowed: list[Path]) -> list[Issue]:
+def _evidence_paths(
+    obj: dict[str, Any], loc: Loc, base_dir: Path, allowed: list[Path]
+) -> list[Issue]:
     issues: list[Issue] = []
     for j, ev in _items(obj, "evidence"):
         issues += _check_path(ev.get("path"), (*loc, "evidence", j, "path"), base_dir, allowed)
@@ -108,7 +116,9 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
         mid = model.get("id")
         if isinstance(mid, str):
             if mid in seen_models:
-                issues.append((("foundation_models", i, "id"), f"duplicate model id {mid!r}", "duplicate_id"))
+                issues.append(
+                    (("foundation_models", i, "id"), f"duplicate model id {mid!r}", "duplicate_id")
+                )
             seen_models.add(mid)
         issues += _evidence_paths(model, ("foundation_models", i), base_dir, allowed)
 
@@ -118,7 +128,9 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
         did = ds.get("id")
         if isinstance(did, str):
             if did in seen_datasets:
-                issues.append((("datasets", i, "id"), f"duplicate dataset id {did!r}", "duplicate_id"))
+                issues.append(
+                    (("datasets", i, "id"), f"duplicate dataset id {did!r}", "duplicate_id")
+                )
             seen_datasets.add(did)
         for j, src in _items(ds, "sources"):
             loc: Loc = ("datasets", i, "sources", j)
@@ -127,7 +139,11 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
                 if sid in seen_sources:
                     first = ".".join(map(str, seen_sources[sid]))
                     issues.append(
-                        ((*loc, "id"), f"duplicate source id {sid!r} (first used at {first})", "duplicate_id")
+                        (
+                            (*loc, "id"),
+                            f"duplicate source id {sid!r} (first used at {first})",
+                            "duplicate_id",
+                        )
                     )
                 else:
                     seen_sources[sid] = loc
