@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
 import pyarrow.parquet as pq
 import zstandard
 
@@ -37,6 +39,8 @@ SCHEMA = pa.schema(
     ]
 )
 _CHUNK = 1 << 20
+_BLOCK = 4 << 20  # decompressed bytes handed to Arrow's JSON reader at a time
+_STREAM_ERRORS = (OSError, EOFError, zlib.error, zstandard.ZstdError)
 
 
 @dataclass
@@ -148,40 +152,138 @@ class ShardReader:
         self.stats.records += 1
 
     # -- line-based formats ----------------------------------------------------------------
+    def _decode(self, numbered: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, str]]:
+        """Decode lines as UTF-8, counting (and replacing) invalid ones."""
+        for lineno, raw_line in numbered:
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                self.stats.invalid_utf8 += 1
+                line = raw_line.decode("utf-8", errors="replace")
+            yield lineno, line.rstrip("\r\n")
+
     def _lines(self, stream: io.BufferedIOBase) -> Iterator[tuple[int, str]]:
-        lineno = 0
-        try:
+        lineno = [0]
+
+        def numbered() -> Iterator[tuple[int, bytes]]:
             for raw_line in stream:
-                lineno += 1
-                try:
-                    line = raw_line.decode("utf-8")
-                except UnicodeDecodeError:
-                    self.stats.invalid_utf8 += 1
-                    line = raw_line.decode("utf-8", errors="replace")
-                yield lineno, line.rstrip("\r\n")
-        except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-            raise ShardError(
-                f"{self.name}: compressed stream is corrupt or truncated after line {lineno} "
-                f"({type(exc).__name__}); re-export the file or exclude it"
-            ) from None
+                lineno[0] += 1
+                yield lineno[0], raw_line
+
+        try:
+            yield from self._decode(numbered())
+        except _STREAM_ERRORS as exc:
+            raise self._corrupt(lineno[0], exc) from None
+
+    def _corrupt(self, line: int, exc: BaseException) -> ShardError:
+        return ShardError(
+            f"{self.name}: compressed stream is corrupt or truncated after line {line} "
+            f"({type(exc).__name__}); re-export the file or exclude it"
+        )
+
+    def _rows_to_batches(
+        self, rows: Iterator[tuple[int, dict[str, Any] | None, Any]]
+    ) -> Iterator[pa.RecordBatch]:
+        cols = self._empty_cols()
+        for index, rec, text in rows:
+            self._add(cols, index, rec, text)
+            if len(cols["record_index"]) >= self.batch_rows:
+                yield self._batch(cols)
+                cols = self._empty_cols()
+        if cols["record_index"]:
+            yield self._batch(cols)
 
     def _line_based(self, fmt: str) -> Iterator[pa.RecordBatch]:
         with open(self.shard.path, "rb") as fh:
             raw = _HashingReader(fh)
             stream = _decompressed(raw, self.shard.compression)
-            lines = self._lines(stream)
-            rows = self._csv_rows(lines) if fmt == "csv" else self._json_or_text(lines, fmt)
-            cols = self._empty_cols()
-            for index, rec, text in rows:
-                self._add(cols, index, rec, text)
-                if len(cols["record_index"]) >= self.batch_rows:
-                    yield self._batch(cols)
-                    cols = self._empty_cols()
-            if cols["record_index"]:
-                yield self._batch(cols)
+            if fmt == "jsonl" and not any("." in f for f in self._fields().values()):
+                yield from self._jsonl_blocks(stream)
+            else:
+                lines = self._lines(stream)
+                rows = self._csv_rows(lines) if fmt == "csv" else self._json_or_text(lines, fmt)
+                yield from self._rows_to_batches(rows)
             raw.drain()
             self.stats.bytes_on_disk = raw.count
             self.stats.sha256 = raw.hash.hexdigest()
+
+    def _fields(self) -> dict[str, str]:
+        s = self.shard
+        roles = {
+            "text": s.text_field,
+            "record_key": s.id_field,
+            "url": s.url_field,
+            "collected_at": s.time_field,
+        }
+        return {role: name for role, name in roles.items() if name}
+
+    # -- JSONL fast path -----------------------------------------------------------------
+    def _jsonl_blocks(self, stream: io.BufferedIOBase) -> Iterator[pa.RecordBatch]:
+        """Parse JSONL a block at a time with Arrow's C++ reader.
+
+        A block that Arrow cannot take whole — a malformed line, invalid UTF-8, a blank line
+        (which would shift line numbers), a field of another type — is re-read line by line
+        by the exact path, so the counts are the same either way (tests compare both).
+        """
+        fields = self._fields()
+        schema = pa.schema([(name, pa.string()) for name in sorted(set(fields.values()))])
+        opts = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+        base, carry, done = 0, b"", False
+        while not done:
+            try:
+                chunk = stream.read(_BLOCK)
+            except _STREAM_ERRORS as exc:
+                raise self._corrupt(base, exc) from None
+            if chunk:
+                data = carry + chunk
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                data, carry = data[:cut], data[cut:]
+            else:
+                done, data, carry = True, carry, b""
+                if not data:
+                    break
+                if not data.endswith(b"\n"):
+                    data += b"\n"
+            nlines = data.count(b"\n")
+            table = None
+            if b"\n\n" not in data and not data.startswith(b"\n") and _valid_utf8(data):
+                try:
+                    table = pj.read_json(io.BytesIO(data), parse_options=opts)
+                except (pa.ArrowInvalid, UnicodeDecodeError):
+                    table = None
+                if table is not None and table.num_rows != nlines:
+                    table = None
+            if table is None:
+                numbered = enumerate(data.split(b"\n")[:-1], base + 1)
+                yield from self._rows_to_batches(
+                    self._json_or_text(self._decode(numbered), "jsonl")
+                )
+            else:
+                yield from self._arrow_block(table, base, fields)
+            base += nlines
+
+    def _arrow_block(
+        self, table: pa.Table, base: int, fields: dict[str, str]
+    ) -> Iterator[pa.RecordBatch]:
+        n = table.num_rows
+        idx = pa.array(range(base + 1, base + n + 1), pa.int64())
+        text = table.column(fields["text"]).cast(pa.large_string())
+        key = idx.cast(pa.string())
+        if "record_key" in fields:
+            key = pc.coalesce(table.column(fields["record_key"]), key)
+        url = table.column(fields["url"]) if "url" in fields else pa.nulls(n, pa.string())
+        ts = (
+            table.column(fields["collected_at"])
+            if "collected_at" in fields
+            else pa.nulls(n, pa.string())
+        )
+        self.stats.missing_text += text.null_count
+        self.stats.records += n
+        out = pa.Table.from_arrays([idx, key, text, url, ts], schema=SCHEMA)
+        yield from out.to_batches(max_chunksize=self.batch_rows)
 
     def _json_or_text(
         self, lines: Iterator[tuple[int, str]], fmt: str
@@ -300,6 +402,15 @@ class ShardReader:
                     h.update(chunk)
             self.stats.sha256 = h.hexdigest()
             self.stats.bytes_on_disk = Path(s.path).stat().st_size
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Arrow's JSON reader does not always reject invalid UTF-8, so blocks are checked first."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
