@@ -177,7 +177,9 @@ def test_jsonl_fast_path_equals_line_by_line_reference(tmp_path: Path) -> None:
             lines.append(b'{"text": "numeric id", "id": %d}' % i)
         else:
             body = "长文本" * rng.randint(1, 400) if i % 2 else "long text " * rng.randint(1, 300)
-            lines.append(json.dumps({"id": f"k{i}", "text": body, "extra": [1, {"a": None}]}).encode())
+            lines.append(
+                json.dumps({"id": f"k{i}", "text": body, "extra": [1, {"a": None}]}).encode()
+            )
     path = tmp_path / "big.jsonl.gz"
     path.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
     table, reader = read_all(shard(path, id_field="id"), batch_rows=5000)
