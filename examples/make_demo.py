@@ -197,7 +197,7 @@ def open_web(root: Path, ev: Path, rng: random.Random) -> None:
 
 def nc_forum(root: Path, rng: random.Random) -> None:
     rows = [
-        {"text": en_text(rng, 3) + (" " + RIGHTS_NOTICES[1] if i % 25 == 0 else "")}
+        {"text": en_text(rng, 3) + (" " + RIGHTS_NOTICES[1] if i % 10 == 0 else "")}
         for i in range(400)
     ]
     (root / "en_forum").mkdir(parents=True)

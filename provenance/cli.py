@@ -191,6 +191,85 @@ def pipelines() -> None:
         out.print(f"  scanners: {', '.join(s.name for s in p.scanners)} · fail_on = {p.fail_on}")
 
 
+licenses_app = typer.Typer(help="Licence normalisation and classification.", no_args_is_help=True)
+app.add_typer(licenses_app, name="licenses")
+
+LICENSE_COLUMNS = (
+    "spdx",
+    "category",
+    "commercial_use",
+    "attribution_required",
+    "share_alike",
+    "no_derivatives",
+    "forbids_competing_models",
+    "outcome",
+    "confidence",
+    "reason",
+)
+
+
+@licenses_app.command("classify")
+def licenses_classify(
+    text: Annotated[
+        str | None, typer.Argument(help='A licence string, e.g. "CC BY-NC-SA 4.0".')
+    ] = None,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Classify a column of this CSV file.")
+    ] = None,
+    column: Annotated[
+        str | None, typer.Option(help="Column of --csv holding licence strings.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the CSV here (default: stdout).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="For TEXT: table or json.")] = "table",
+) -> None:
+    """Normalise licence strings to SPDX and classify them (category, commercial use, flags)."""
+    from provenance.licenses import classify
+
+    if (text is None) == (csv_file is None):
+        _fail(BadInput("give either a licence TEXT or --csv FILE --column NAME"))
+    if csv_file is not None:
+        _classify_csv(csv_file, column, output)
+        return
+    verdict = classify(text)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{text!r}", show_header=False)
+    for key in LICENSE_COLUMNS:
+        table.add_row(key, _cell(getattr(verdict, key)))
+    out.print(table)
+
+
+def _classify_csv(path: Path, column: str | None, output: Path | None) -> None:
+    from provenance.licenses import classify
+
+    if not column:
+        _fail(BadInput("--csv needs --column NAME: the column holding licence strings"))
+    try:
+        fh = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        _fail(BadInput(f"cannot read {path}: {exc.strerror}"))
+    with fh:
+        reader = csv.DictReader(fh)
+        names = list(reader.fieldnames or [])
+        if column not in names:
+            _fail(BadInput(f"{path}: no column {column!r}; columns are {names}"))
+        sink = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+        try:
+            writer = csv.DictWriter(
+                sink, fieldnames=[*names, *(c for c in LICENSE_COLUMNS if c not in names)]
+            )
+            writer.writeheader()
+            for row in reader:
+                v = classify(row.get(column) or "")
+                writer.writerow({**row, **{c: getattr(v, c) for c in LICENSE_COLUMNS}})
+        finally:
+            if output:
+                sink.close()
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

@@ -177,7 +177,7 @@ class ShardReader:
 
     def _corrupt(self, line: int, exc: BaseException) -> ShardError:
         return ShardError(
-            f"{self.name}: compressed stream is corrupt or truncated after line {line} "
+            f"{self.name}: compressed stream is corrupt or truncated (read through line {line}) "
             f"({type(exc).__name__}); re-export the file or exclude it"
         )
 

@@ -305,6 +305,8 @@ def _execute(
         pipeline_dir=pipe.path.parent,
         file_status=store.file_summary(run_id),
         severity_overrides=pipe.severity,
+        run_id=run_id,
+        sql=lambda sql, params: store.query(sql, params)[1],
     )
     findings: list[Finding] = []
     tables: dict[str, list[dict[str, Any]]] = {}

@@ -24,9 +24,9 @@ from provenance.resources import schema_file
 
 SCHEMA_VERSION = 1
 # Tables written per shard: cleared for a shard that is re-scanned on resume.
-SHARD_TABLES = ("file_stats",)
+SHARD_TABLES = ("file_stats", "rights_notices", "rights_notice_counts")
 # Tables written when the run commits: replaced wholesale on resume.
-RUN_TABLES = ("findings", "evidence", "crawl_checks", "stats")
+RUN_TABLES = ("findings", "evidence", "crawl_checks", "stats", "source_licenses")
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """
@@ -227,6 +227,12 @@ class Store:
                 FROM ({_FILE_SUMMARY_SQL}) t
                 WHERE files.run_id = ? AND files.file_id = t.file_id AND files.status <> 'error'
                 """,
+                [run_id, run_id],
+            )
+            self.con.execute(
+                """UPDATE sources SET license_spdx = l.spdx, license_category = l.category
+                   FROM source_licenses l
+                   WHERE sources.run_id = ? AND l.run_id = ? AND l.source_id = sources.source_id""",
                 [run_id, run_id],
             )
             self.con.execute(

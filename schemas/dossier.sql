@@ -193,6 +193,57 @@ CREATE TABLE stats (
 );
 COMMENT ON TABLE stats IS 'Statistics by scope (run / dataset / source / file) and metric, e.g. records, characters, bytes.';
 
+CREATE TABLE source_licenses (
+  run_id                   VARCHAR NOT NULL,
+  source_id                VARCHAR NOT NULL,
+  license_raw              VARCHAR,
+  outcome                  VARCHAR NOT NULL,
+  spdx                     VARCHAR,
+  category                 VARCHAR,
+  commercial_use           VARCHAR,
+  confidence               DOUBLE,
+  reason                   VARCHAR,
+  effective_category       VARCHAR,
+  effective_commercial_use VARCHAR,
+  share_alike              BOOLEAN,
+  no_derivatives           BOOLEAN,
+  forbids_competing_models BOOLEAN,
+  upstream                 VARCHAR[]
+);
+COMMENT ON TABLE source_licenses IS 'Licence of each source as declared and as it applies after inheriting upstream terms (Art. 7(2)). outcome: matched / ambiguous / unknown / empty.';
+COMMENT ON COLUMN source_licenses.spdx IS 'SPDX expression or LicenseRef-… of the declared licence; NULL when unknown or ambiguous (never guessed).';
+COMMENT ON COLUMN source_licenses.category IS 'public_domain, permissive, weak_copyleft, strong_copyleft, model_terms, proprietary, non_commercial, no_derivatives, research_only, unknown.';
+COMMENT ON COLUMN source_licenses.effective_category IS 'Most restrictive category of the declared licence AND every upstream source it derives from.';
+COMMENT ON COLUMN source_licenses.commercial_use IS 'allowed / not allowed / unclear under the declared licence.';
+
+CREATE TABLE rights_notices (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  kind            VARCHAR NOT NULL,
+  start_pos       BIGINT,
+  end_pos         BIGINT,
+  snippet         VARCHAR
+);
+COMMENT ON TABLE rights_notices IS 'Copyright and rights-reservation notices found in records (capped per shard and kind; counts in rights_notice_counts are exact).';
+COMMENT ON COLUMN rights_notices.kind IS 'copyright, all_rights_reserved, zh_copyright_reserved (版权所有), zh_no_reproduction (未经许可不得转载), zh_reproduction_with_attribution, spdx_identifier, isbn.';
+COMMENT ON COLUMN rights_notices.snippet IS 'The notice with up to 30 characters of context; digits and e-mail addresses in the context are masked.';
+
+CREATE TABLE rights_notice_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  kind            VARCHAR NOT NULL,
+  records_scanned BIGINT,
+  records_with    BIGINT,
+  hits            BIGINT
+);
+COMMENT ON TABLE rights_notice_counts IS 'Per shard and notice kind: records scanned, records with the notice, notices found. kind any_reservation = records with any reservation of rights.';
+
 -- Views: complete runs only.
 CREATE VIEW complete_runs AS
   SELECT * FROM runs WHERE status = 'complete';

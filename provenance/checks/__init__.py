@@ -7,6 +7,7 @@ from provenance.checks.coverage import SourceCoverage
 from provenance.checks.crawl import CrawlCompliance
 from provenance.checks.deny import DenyList
 from provenance.checks.evidence import EvidenceFiles
+from provenance.checks.licenses import Licenses
 from provenance.checks.models import FoundationModels
 from provenance.checks.sources import SourceLegitimacy
 
@@ -19,6 +20,7 @@ CHECKS: dict[str, type[Check]] = {
         SourceLegitimacy,
         CrawlCompliance,
         FoundationModels,
+        Licenses,
     )
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -55,6 +56,9 @@ class CheckContext:
     pipeline_dir: Path
     file_status: dict[str, tuple[str, str | None, int]]  # file_id → (status, error, records)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    run_id: str = ""
+    #: read-only SQL over this run's staged scanner tables (run-level reducers)
+    sql: Callable[[str, list[Any]], list[tuple[Any, ...]]] = lambda q, p: []
     _evidence: dict[Path, EvidenceFile] = field(default_factory=dict)
     _records: dict[Path, tuple[list[dict[str, Any]], int, str | None]] = field(default_factory=dict)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.scanners.file_stats import FileStats
+from provenance.scanners.notices import RightsNotices
 
-SCANNERS: dict[str, type[Scanner]] = {cls.name: cls for cls in (FileStats,)}
+SCANNERS: dict[str, type[Scanner]] = {cls.name: cls for cls in (FileStats, RightsNotices)}
 
 __all__ = ["SCANNERS", "Scanner", "ShardContext"]

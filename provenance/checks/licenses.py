@@ -1,0 +1,389 @@
+"""Licence flags against intended use, inherited terms, and rights notices (Art. 7(2)).
+
+Each declared licence (sources and foundation models) is classified; a source's *effective*
+terms are its own AND those of every upstream dataset it derives from. Findings follow the
+policy file (severity per intended use); a declared licence more permissive than an upstream
+one is "licence laundering". The rights-notice reducer turns the scanner's per-shard counts
+into per-source rates in ``stats`` and flags open sources whose records reserve their rights.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from provenance.checks.base import Check, CheckContext
+from provenance.errors import BadInput, Problem
+from provenance.findings import SEVERITIES, Message, Severity
+from provenance.licenses import LicenseIndex, LicenseVerdict, _combine, index_with
+from provenance.licenses.data import Terms
+from provenance.manifest import Source
+from provenance.resources import data_dir
+
+USE_ZH = {"public_service": "面向公众的服务", "internal": "内部使用", "research": "研究"}
+USE_EN = {"public_service": "public service", "internal": "internal use", "research": "research"}
+OPEN_CATEGORIES = {"public_domain", "permissive", "weak_copyleft", "strong_copyleft"}
+
+M = {
+    "non_commercial": Message(
+        en="{kind} '{subject}' is under {spdx} ({cat_en}), which forbids commercial use; intended use: {use_en}",
+        zh="{kind_zh}“{subject}”适用 {spdx}（{cat_zh}），禁止商业使用；本服务用途：{use_zh}",
+    ),
+    "research_only": Message(
+        en="{kind} '{subject}' is licensed for research only ({spdx}); intended use: {use_en}",
+        zh="{kind_zh}“{subject}”仅限研究使用（{spdx}）；本服务用途：{use_zh}",
+    ),
+    "no_derivatives": Message(
+        en="{kind} '{subject}' is under no-derivatives terms ({spdx}); a model trained on it may be an adaptation",
+        zh="{kind_zh}“{subject}”适用禁止演绎条款（{spdx}），以其训练的模型可能构成演绎作品",
+    ),
+    "share_alike": Message(
+        en="{kind} '{subject}' carries share-alike obligations ({spdx}); track them for derived data and models",
+        zh="{kind_zh}“{subject}”附相同方式共享义务（{spdx}），须在衍生数据与模型中跟踪",
+    ),
+    "forbids_competing_models": Message(
+        en="{kind} '{subject}' is under terms that forbid using it to train or improve other models ({spdx})",
+        zh="{kind_zh}“{subject}”的条款（{spdx}）禁止将其用于训练或改进其他模型",
+    ),
+    "model_terms": Message(
+        en="{kind} '{subject}' is under model terms with use restrictions ({spdx}); review them against the service",
+        zh="{kind_zh}“{subject}”适用附使用限制的模型条款（{spdx}），须对照本服务审查",
+    ),
+    "unknown_license": Message(
+        en="{kind} '{subject}': licence '{raw}' cannot be identified ({reason})",
+        zh="{kind_zh}“{subject}”：无法识别许可证“{raw}”（{reason}）",
+    ),
+    "ambiguous_license": Message(
+        en="{kind} '{subject}': licence '{raw}' is ambiguous ({reason}); state the exact licence",
+        zh="{kind_zh}“{subject}”：许可证“{raw}”不明确（{reason}），请写明确切许可证",
+    ),
+    "proprietary_without_contract": Message(
+        en="{kind} '{subject}' is under proprietary terms ({spdx}) and no contract or authorisation is on file",
+        zh="{kind_zh}“{subject}”为专有条款（{spdx}），且无合同或授权文件",
+    ),
+    "license_laundering": Message(
+        en="source '{subject}' declares {declared} ({declared_cat_en}) but derives from '{upstream}' under {upstream_spdx} ({upstream_cat_en}): the upstream terms still apply",
+        zh="来源“{subject}”声明为 {declared}（{declared_cat_zh}），但其上游“{upstream}”适用 {upstream_spdx}（{upstream_cat_zh}），上游条款仍然适用",
+    ),
+    "upstream_undeclared": Message(
+        en="source '{subject}' derives from '{upstream}', which the manifest does not describe; its terms were not checked",
+        zh="来源“{subject}”源自清单未描述的“{upstream}”，其许可条款未能核查",
+    ),
+    "rights_reserved_in_open_source": Message(
+        en="source '{subject}' is declared {spdx} but {rate:.1%} of its records ({count} of {total}) carry rights reservations",
+        zh="来源“{subject}”声明为 {spdx}，但其 {rate:.1%} 的记录（{total} 条中 {count} 条）带有权利保留声明",
+    ),
+}
+
+
+class LicenseSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    policy: str = "licenses/policy.toml"
+    aliases: list[str] = Field(
+        default=[],
+        description="Extra alias files (TOML, same format as schemas/licenses/aliases.toml).",
+    )
+    reservation_rate: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Share of records with reservations that flags an open source.",
+    )
+    min_records: int = Field(
+        20, ge=1, description="Sources with fewer scanned records are not rated."
+    )
+
+
+def _find_file(name: str, pipeline_dir: Path) -> Path:
+    for base in (pipeline_dir, data_dir("schemas")):
+        if (base / name).is_file():
+            return base / name
+    raise BadInput(f"licence file {name!r} not found in {pipeline_dir} or the bundled schemas/")
+
+
+class Licenses(Check):
+    """Classify declared licences; inherit upstream terms; apply the policy; rate rights notices."""
+
+    name: ClassVar[str] = "licenses"
+    requirements: ClassVar[tuple[str, ...]] = ("SRC-05", "IP-02")
+    Settings: ClassVar[type[BaseModel]] = LicenseSettings
+
+    def prepare(self, pipeline_dir: Path) -> None:
+        cfg: LicenseSettings = self.settings  # type: ignore[assignment]
+        path = _find_file(cfg.policy, pipeline_dir)
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        problems = [
+            Problem(str(path), f"{code}.{use}", f"must be one of {', '.join(SEVERITIES)} or off")
+            for code, uses in doc.items()
+            for use, sev in uses.items()
+            if sev not in (*SEVERITIES, "off") or use not in USE_EN
+        ] + [
+            Problem(str(path), code, "policy needs this finding code")
+            for code in M
+            if code not in doc
+        ]
+        if problems:
+            raise BadInput(f"licence policy {path} has {len(problems)} problem(s)", problems)
+        self.policy: dict[str, dict[str, str]] = doc
+        self.index: LicenseIndex = index_with([_find_file(a, pipeline_dir) for a in cfg.aliases])
+
+    def check(self, ctx: CheckContext) -> None:
+        m = ctx.lm.manifest
+        self.use = m.service.intended_use
+        data = self.index.data
+        sources = {s.id: s for _, s in m.sources()}
+        by_dataset = {d.id: [s.id for s in d.sources] for d in m.datasets}
+        declared = {sid: self.index.classify(s.license) for sid, s in sources.items() if s.license}
+        effective: dict[str, Terms | None] = {}
+        self.expr: dict[str, str] = {}  # effective terms written out: "MIT AND (CC-BY-NC-SA-4.0)"
+
+        def eff(sid: str, seen: frozenset[str]) -> Terms | None:
+            if sid in effective:
+                return effective[sid]
+            parts: list[Terms] = []
+            texts: list[str] = []
+            if sid in declared:
+                v = declared[sid]
+                parts.append(
+                    data.category_terms(v.category)
+                    if v.spdx is None
+                    else self.index._expr_terms(v.spdx)
+                )
+                texts.append(v.spdx or f"'{v.input}'")
+            for up in self._upstreams(sources[sid], sources, by_dataset):
+                if up not in seen and (t := eff(up, seen | {up})) is not None:
+                    parts.append(t)
+                    texts.append(f"({self.expr[up]})" if " " in self.expr[up] else self.expr[up])
+            effective[sid] = _combine("AND", parts) if parts else None
+            self.expr[sid] = " AND ".join(dict.fromkeys(texts))
+            return effective[sid]
+
+        for sid, src in sources.items():
+            terms = eff(sid, frozenset({sid}))
+            v = declared.get(sid)
+            self.row("source_licenses", **self._row(sid, src, v, terms))
+            self._inheritance(ctx, src, v, sources, by_dataset, eff)
+            if v is not None or terms is not None:
+                self._policy(
+                    "source",
+                    sid,
+                    src.license or "",
+                    v,
+                    terms,
+                    src.contract is not None,
+                    self.expr.get(sid),
+                )
+        for model in m.foundation_models:
+            if model.license:
+                v = self.index.classify(model.license)
+                terms = None if v.spdx is None else self.index._expr_terms(v.spdx)
+                self._policy(
+                    "model",
+                    model.id,
+                    model.license,
+                    v,
+                    terms or data.category_terms(v.category),
+                    False,
+                )
+        self._rights_notices(ctx, sources, declared)
+
+    @staticmethod
+    def _upstreams(
+        src: Source, sources: dict[str, Source], by_dataset: dict[str, list[str]]
+    ) -> list[str]:
+        out: list[str] = []
+        for up in src.upstream:
+            out += [up] if up in sources else [s for s in by_dataset.get(up, []) if s != src.id]
+        return out
+
+    def _row(
+        self, sid: str, src: Source, v: LicenseVerdict | None, terms: Terms | None
+    ) -> dict[str, Any]:
+        return {
+            "source_id": sid,
+            "license_raw": src.license,
+            "outcome": v.outcome if v else "empty",
+            "spdx": v.spdx if v else None,
+            "category": v.category if v else None,
+            "commercial_use": v.commercial_use if v else None,
+            "confidence": v.confidence if v else 0.0,
+            "reason": v.reason if v else "no licence declared",
+            "effective_category": terms.category if terms else None,
+            "effective_commercial_use": terms.commercial_use if terms else None,
+            "share_alike": terms.share_alike if terms else None,
+            "no_derivatives": terms.no_derivatives if terms else None,
+            "forbids_competing_models": terms.forbids_competing_models if terms else None,
+            "upstream": list(src.upstream),
+        }
+
+    def _emit(
+        self, code: str, subject_kind: str, subject: str, evidence: dict[str, Any], **values: Any
+    ) -> None:
+        sev = self.policy[code][self.use]
+        if sev == "off":
+            return
+        self.find(
+            "IP-02"
+            if code in ("license_laundering", "rights_reserved_in_open_source")
+            else "SRC-05",
+            "7(2)",
+            cast(Severity, sev),  # validated against SEVERITIES in prepare()
+            (subject_kind, subject),
+            code,
+            M[code],
+            evidence,
+            key=values.get("upstream", ""),
+            subject=subject,
+            use_en=USE_EN[self.use],
+            use_zh=USE_ZH[self.use],
+            kind=subject_kind,
+            kind_zh={"source": "来源", "model": "模型"}[subject_kind],
+            **values,
+        )
+
+    def _policy(
+        self,
+        kind: str,
+        subject: str,
+        raw: str,
+        v: LicenseVerdict | None,
+        terms: Terms | None,
+        has_contract: bool,
+        effective_expr: str | None = None,
+    ) -> None:
+        data = self.index.data
+        if v is not None and v.outcome in ("unknown", "ambiguous"):
+            code = "unknown_license" if v.outcome == "unknown" else "ambiguous_license"
+            self._emit(
+                code, kind, subject, {"license": raw, "reason": v.reason}, raw=raw, reason=v.reason
+            )
+        if terms is None:
+            return
+        spdx = (
+            effective_expr or (v.spdx if v and v.spdx else None) or data.label(terms.category, "en")
+        )
+        base = {
+            "spdx": spdx,
+            "cat_en": data.label(terms.category, "en"),
+            "cat_zh": data.label(terms.category, "zh"),
+        }
+        ev = {"license": raw, "spdx": v.spdx if v else None, "effective_category": terms.category}
+        if terms.commercial_use == "not allowed":
+            self._emit(
+                "research_only" if terms.category == "research_only" else "non_commercial",
+                kind,
+                subject,
+                ev,
+                **base,
+            )
+        if terms.no_derivatives:
+            self._emit("no_derivatives", kind, subject, ev, **base)
+        if terms.share_alike:
+            self._emit("share_alike", kind, subject, ev, **base)
+        if terms.forbids_competing_models:
+            self._emit("forbids_competing_models", kind, subject, ev, **base)
+        elif terms.category == "model_terms":
+            self._emit("model_terms", kind, subject, ev, **base)
+        if terms.category == "proprietary" and not has_contract:
+            self._emit("proprietary_without_contract", kind, subject, ev, **base)
+
+    def _inheritance(
+        self,
+        ctx: CheckContext,
+        src: Source,
+        v: LicenseVerdict | None,
+        sources: dict[str, Source],
+        by_dataset: dict[str, list[str]],
+        eff: Any,
+    ) -> None:
+        data = self.index.data
+        for up in src.upstream:
+            if up not in sources and up not in by_dataset:
+                self._emit("upstream_undeclared", "source", src.id, {"upstream": up}, upstream=up)
+        if v is None or v.spdx is None:
+            return
+        mine = self.index._expr_terms(v.spdx)
+        for up in self._upstreams(src, sources, by_dataset):
+            t = eff(up, frozenset({src.id, up}))
+            if t is None:
+                continue
+            stricter = t.rank > mine.rank or (
+                mine.commercial_use == "allowed" and t.commercial_use == "not allowed"
+            )
+            if stricter and t.category != "unknown":
+                up_v = self.index.classify(sources[up].license) if sources[up].license else None
+                self._emit(
+                    "license_laundering",
+                    "source",
+                    src.id,
+                    {"declared": v.spdx, "upstream": up, "upstream_category": t.category},
+                    declared=v.spdx,
+                    declared_cat_en=data.label(mine.category, "en"),
+                    declared_cat_zh=data.label(mine.category, "zh"),
+                    upstream=up,
+                    upstream_spdx=(
+                        up_v.spdx if up_v and up_v.spdx else data.label(t.category, "en")
+                    ),
+                    upstream_cat_en=data.label(t.category, "en"),
+                    upstream_cat_zh=data.label(t.category, "zh"),
+                )
+
+    def _rights_notices(
+        self, ctx: CheckContext, sources: dict[str, Source], declared: dict[str, LicenseVerdict]
+    ) -> None:
+        cfg: LicenseSettings = self.settings  # type: ignore[assignment]
+        rows = ctx.sql(
+            """SELECT f.source_id, c.kind, sum(c.records_with), sum(c.records_scanned), sum(c.hits)
+               FROM rights_notice_counts c JOIN files f ON f.run_id = c.run_id AND f.file_id = c.file_id
+               WHERE c.run_id = ? GROUP BY ALL ORDER BY ALL""",
+            [ctx.run_id],
+        )
+        for sid, kind, with_, scanned, hits in rows:
+            rate = (with_ / scanned) if scanned else 0.0
+            self.row(
+                "stats",
+                scope="source",
+                subject_id=sid,
+                metric="rights_notice_rate",
+                key=kind,
+                value=rate,
+            )
+            self.row(
+                "stats",
+                scope="source",
+                subject_id=sid,
+                metric="rights_notice_records",
+                key=kind,
+                value=float(with_),
+            )
+            self.row(
+                "stats",
+                scope="source",
+                subject_id=sid,
+                metric="rights_notice_hits",
+                key=kind,
+                value=float(hits),
+            )
+            v = declared.get(sid)
+            is_open = sources[sid].source_type in ("open_source", "public_data") or (
+                v is not None and v.category in OPEN_CATEGORIES
+            )
+            if (
+                kind == "any_reservation"
+                and is_open
+                and scanned >= cfg.min_records
+                and rate > cfg.reservation_rate
+            ):
+                self._emit(
+                    "rights_reserved_in_open_source",
+                    "source",
+                    sid,
+                    {"records_with_reservations": with_, "records": scanned, "rate": rate},
+                    spdx=(v.spdx if v and v.spdx else sources[sid].license or "open"),
+                    rate=rate,
+                    count=with_,
+                    total=scanned,
+                )

@@ -1,0 +1,225 @@
+"""Licence normalisation and classification (Art. 7(2): no IP infringement).
+
+``classify("CC BY-NC-SA 4.0")`` → a :class:`LicenseVerdict` with the SPDX expression, the
+category, and what it means for training: commercial use, attribution, share-alike,
+no-derivatives, and whether the terms forbid training competing models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from license_expression import AND, OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
+
+from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
+from provenance.licenses.normalize import (
+    Leaf,
+    has_operators,
+    lookup_tables,
+    resolve_leaf,
+    split_expression,
+)
+
+__all__ = ["LicenseIndex", "LicenseVerdict", "classify", "default_index"]
+
+
+@dataclass(frozen=True)
+class LicenseVerdict:
+    """The classification of one licence string."""
+
+    input: str
+    outcome: str  # matched / ambiguous / unknown / empty
+    spdx: str | None
+    category: str
+    commercial_use: str  # allowed / not allowed / unclear
+    attribution_required: bool
+    share_alike: bool
+    no_derivatives: bool
+    forbids_competing_models: bool
+    confidence: float
+    reason: str
+    rank: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (for CSV/JSON output)."""
+        return asdict(self)
+
+
+def _combine(op: str, parts: list[Terms]) -> Terms:
+    """AND: the most restrictive term binds; OR: the most permissive usable option is chosen."""
+    if op == "OR":
+        usable = [p for p in parts if p.category != "unknown"] or parts
+        return min(usable, key=lambda t: t.rank)
+    worst = max(parts, key=lambda t: t.rank)
+    uses = {p.commercial_use for p in parts}
+    commercial = (
+        "not allowed" if "not allowed" in uses else "unclear" if "unclear" in uses else "allowed"
+    )
+    return Terms(
+        category=worst.category,
+        rank=worst.rank,
+        commercial_use=commercial,
+        attribution_required=any(p.attribution_required for p in parts),
+        share_alike=any(p.share_alike for p in parts),
+        no_derivatives=any(p.no_derivatives for p in parts),
+        forbids_competing_models=any(p.forbids_competing_models for p in parts),
+    )
+
+
+class LicenseIndex:
+    """Classifier over one set of rule data; results are cached per input string."""
+
+    def __init__(self, data: LicenseData) -> None:
+        self.data = data
+        self._cache: dict[str, LicenseVerdict] = {}
+
+    def classify(self, text: str | None) -> LicenseVerdict:
+        """Classify a licence string (cached: corpora repeat the same strings)."""
+        key = text or ""
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._classify(key)
+            if len(self._cache) < 200_000:
+                self._cache[key] = hit
+        return hit
+
+    def _verdict(
+        self,
+        text: str,
+        outcome: str,
+        spdx_expr: str | None,
+        terms: Terms,
+        confidence: float,
+        reason: str,
+    ) -> LicenseVerdict:
+        return LicenseVerdict(
+            input=text,
+            outcome=outcome,
+            spdx=spdx_expr,
+            category=terms.category,
+            commercial_use=terms.commercial_use,
+            attribution_required=terms.attribution_required,
+            share_alike=terms.share_alike,
+            no_derivatives=terms.no_derivatives,
+            forbids_competing_models=terms.forbids_competing_models,
+            confidence=confidence,
+            reason=reason,
+            rank=terms.rank,
+        )
+
+    def _unknown(
+        self, text: str, outcome: str, reason: str, category: str = "unknown"
+    ) -> LicenseVerdict:
+        return self._verdict(
+            text,
+            outcome,
+            None,
+            self.data.category_terms(category),
+            0.0 if outcome != "ambiguous" else 0.5,
+            reason,
+        )
+
+    def _leaf_terms(self, leaf: Leaf) -> Terms:
+        if leaf.spdx is None:
+            return self.data.category_terms(leaf.category or "unknown")
+        return self._expr_terms(leaf.spdx)
+
+    def _expr_terms(self, expr: str) -> Terms:
+        return self._tree_terms(spdx().parse(expr, validate=False))
+
+    def _tree_terms(self, node: Any) -> Terms:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            return self._tree_terms(node.license_symbol)
+        if isinstance(node, LicenseSymbol):
+            terms = self.data.terms(node.key)
+            return terms or self.data.category_terms("unknown")
+        op = "AND" if isinstance(node, AND) else "OR" if isinstance(node, OR) else None
+        if op is None:
+            return self.data.category_terms("unknown")
+        return _combine(op, [self._tree_terms(a) for a in node.args])
+
+    def _classify(self, text: str) -> LicenseVerdict:
+        if not text.strip():
+            return self._unknown(text, "empty", "no licence given")
+        # a whole-string table entry wins over reading the string as an expression:
+        # "The MIT License (MIT)" is a name, not "The MIT License" followed by "(MIT)"
+        whole = lookup_tables(self.data, text)
+        if whole is not None or not has_operators(text):
+            leaf = whole or resolve_leaf(self.data, text)
+            if leaf.outcome == "unknown":
+                return self._unknown(text, "unknown", leaf.reason)
+            if leaf.outcome == "ambiguous":
+                return self._unknown(text, "ambiguous", leaf.reason, leaf.category or "unknown")
+            terms = self._leaf_terms(leaf)
+            reason = (
+                leaf.reason
+                if terms.category != "unknown"
+                else f"{leaf.reason}; not in the category table"
+            )
+            return self._verdict(text, "matched", leaf.spdx, terms, leaf.confidence, reason)
+        return self._classify_expression(text)
+
+    def _classify_expression(self, text: str) -> LicenseVerdict:
+        tokens = split_expression(text)
+        parts: list[str] = []
+        leaves: dict[str, Leaf] = {}
+        after_with = False
+        for tok in tokens:
+            if tok in ("(", ")", "AND", "OR", "WITH"):
+                parts.append(tok)
+                after_with = tok == "WITH"
+                continue
+            if after_with:  # an exception id, kept as written if SPDX knows it
+                parts.append(tok)
+                continue
+            leaf = resolve_leaf(self.data, tok)
+            if leaf.outcome == "unknown":
+                return self._unknown(text, "unknown", f"part {tok!r}: {leaf.reason}")
+            placeholder = leaf.spdx or f"LicenseRef-Ambiguous-{len(leaves)}"
+            leaves[placeholder] = leaf
+            parts.append(f"({placeholder})" if " " in placeholder else placeholder)
+        expr = " ".join(parts)
+        try:
+            tree = spdx().parse(expr, validate=False)
+        except ExpressionError as exc:
+            return self._unknown(text, "unknown", f"not a valid licence expression: {exc}")
+        if tree is None:
+            return self._unknown(text, "empty", "no licence given")
+        terms = self._tree_terms_with(tree, leaves)
+        confidence = min(leaf.confidence for leaf in leaves.values()) if leaves else 0.0
+        if any(leaf.outcome == "ambiguous" for leaf in leaves.values()):
+            reasons = "; ".join(
+                leaf.reason for leaf in leaves.values() if leaf.outcome == "ambiguous"
+            )
+            return self._verdict(text, "ambiguous", None, terms, 0.5, reasons)
+        return self._verdict(text, "matched", str(tree), terms, confidence, "licence expression")
+
+    def _tree_terms_with(self, node: Any, leaves: dict[str, Leaf]) -> Terms:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            return self._tree_terms_with(node.license_symbol, leaves)
+        if isinstance(node, LicenseSymbol):
+            leaf = leaves.get(node.key)
+            if leaf is not None and leaf.spdx is None:
+                return self._leaf_terms(leaf)
+            return self._tree_terms(node)
+        op = "AND" if isinstance(node, AND) else "OR"
+        return _combine(op, [self._tree_terms_with(a, leaves) for a in node.args])
+
+
+@cache
+def default_index() -> LicenseIndex:
+    """The classifier over the bundled rule data."""
+    return LicenseIndex(load_license_data())
+
+
+def index_with(aliases: list[Path]) -> LicenseIndex:
+    """A classifier over the bundled data plus extra alias files."""
+    return LicenseIndex(load_license_data(aliases=aliases)) if aliases else default_index()
+
+
+def classify(text: str | None) -> LicenseVerdict:
+    """Classify a licence string with the bundled rule data (DESIGN section 4)."""
+    return default_index().classify(text)
