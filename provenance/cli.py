@@ -270,6 +270,84 @@ def _classify_csv(path: Path, column: str | None, output: Path | None) -> None:
                 sink.close()
 
 
+pi_app = typer.Typer(help="Personal information: data-subject lookups.", no_args_is_help=True)
+app.add_typer(pi_app, name="pi")
+
+
+@pi_app.command("lookup")
+def pi_lookup(
+    db: DbOption,
+    value: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--value", help="An identifier (phone, ID number, e-mail, card …); repeatable."
+        ),
+    ] = None,
+    values_file: Annotated[
+        Path | None, typer.Option("--file", help="A file with one identifier per line.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Which sources, files and records hold an identifier — answered from keyed hashes alone.
+
+    The identifiers are hashed with the same key as the audit (PROVENANCE_PII_KEY or the key
+    file); they are never written anywhere, and the output names them only by position.
+    """
+    from provenance.pii.protect import load_key, value_hash
+
+    wanted = list(value or [])
+    if values_file is not None:
+        try:
+            wanted += [
+                v.strip() for v in values_file.read_text(encoding="utf-8").splitlines() if v.strip()
+            ]
+        except OSError as exc:
+            _fail(BadInput(f"cannot read {values_file}: {exc.strerror}"))
+    if not wanted:
+        _fail(BadInput("give --value IDENTIFIER (repeatable) or --file FILE"))
+    key = load_key()
+    types = ("CN_MOBILE", "BANK_CARD", "EMAIL_ADDRESS", "CN_RESIDENT_ID")
+    hashes: dict[str, int] = {}
+    for i, v in enumerate(wanted, 1):
+        for t in types:
+            hashes[value_hash(key, t, v)] = i
+    try:
+        with Store(db, read_only=True) as store:
+            _cols, rows = store.query(
+                """SELECT h.value_hash, h.run_id, f.source_id, f.path, h.record_key, h.entity_type, h.masked
+                   FROM pii_hits h JOIN complete_runs r USING (run_id)
+                   JOIN files f ON f.run_id = h.run_id AND f.file_id = h.file_id
+                   WHERE list_contains(?, h.value_hash) ORDER BY h.run_id, f.source_id, f.path, h.record_key""",
+                [list(hashes)],
+            )
+    except ProvenanceError as exc:
+        _fail(exc)
+    found = [
+        {
+            "query": hashes[r[0]],
+            "run_id": r[1],
+            "source_id": r[2],
+            "path": r[3],
+            "record_key": r[4],
+            "entity_type": r[5],
+            "masked": r[6],
+        }
+        for r in rows
+    ]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(found, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(found)} occurrence(s) of {len(wanted)} identifier(s) · 出现记录")
+    for col in ("query", "run_id", "source_id", "path", "record_key", "entity_type", "masked"):
+        table.add_column(col)
+    for row in found:
+        table.add_row(*[str(v) for v in row.values()])
+    out.print(table)
+    missing = sorted(set(range(1, len(wanted) + 1)) - {r["query"] for r in found})
+    if missing:
+        out.print(f"not found: identifier(s) #{', #'.join(map(str, missing))}")
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

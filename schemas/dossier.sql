@@ -244,6 +244,56 @@ CREATE TABLE rights_notice_counts (
 );
 COMMENT ON TABLE rights_notice_counts IS 'Per shard and notice kind: records scanned, records with the notice, notices found. kind any_reservation = records with any reservation of rights.';
 
+CREATE TABLE pii_hits (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  entity_type     VARCHAR NOT NULL,
+  start_pos       BIGINT,
+  end_pos         BIGINT,
+  score           DOUBLE,
+  masked          VARCHAR,
+  value_hash      VARCHAR NOT NULL,
+  personal        BOOLEAN,
+  sensitive       BOOLEAN,
+  minor           BOOLEAN
+);
+COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
+COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, BANK_CARD, CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS.';
+COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';
+COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92).';
+COMMENT ON COLUMN pii_hits.sensitive IS 'Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.';
+COMMENT ON COLUMN pii_hits.minor IS 'An ID number whose birth date shows a child under 14 at the record''s collection time.';
+
+CREATE TABLE pii_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  entity_type     VARCHAR NOT NULL,
+  records_scanned BIGINT,
+  records_with    BIGINT,
+  hits            BIGINT
+);
+COMMENT ON TABLE pii_counts IS 'Per shard and entity type: records scanned, records with hits, hits (entity_type * = records scanned).';
+
+CREATE TABLE pii_summary (
+  run_id            VARCHAR NOT NULL,
+  source_id         VARCHAR NOT NULL,
+  entity_type       VARCHAR NOT NULL,
+  records_scanned   BIGINT,
+  records_with_hits BIGINT,
+  hits              BIGINT,
+  distinct_values   BIGINT,
+  personal          BOOLEAN,
+  sensitive_hits    BIGINT,
+  minors            BIGINT
+);
+COMMENT ON TABLE pii_summary IS 'Per source and entity type: records scanned, records with hits, hits, distinct values (by keyed hash), sensitive hits, distinct children under 14 (Art. 7(3)).';
+
 -- Views: complete runs only.
 CREATE VIEW complete_runs AS
   SELECT * FROM runs WHERE status = 'complete';

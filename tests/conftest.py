@@ -145,3 +145,10 @@ def codes(con: duckdb.DuckDBPyConnection, check_id: str | None = None) -> set[st
     """Finding codes of the latest complete run (optionally of one check)."""
     sql = "SELECT code FROM latest_findings" + (" WHERE check_id = ?" if check_id else "")
     return {r[0] for r in con.execute(sql, [check_id] if check_id else []).fetchall()}
+
+
+@pytest.fixture(autouse=True)
+def _pii_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own PII key file, never the user's."""
+    monkeypatch.setenv("PROVENANCE_PII_KEY_FILE", str(tmp_path_factory.mktemp("key") / "pii.key"))
+    monkeypatch.delenv("PROVENANCE_PII_KEY", raising=False)

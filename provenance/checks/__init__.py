@@ -9,6 +9,7 @@ from provenance.checks.deny import DenyList
 from provenance.checks.evidence import EvidenceFiles
 from provenance.checks.licenses import Licenses
 from provenance.checks.models import FoundationModels
+from provenance.checks.personal import PersonalInformationBasis
 from provenance.checks.sources import SourceLegitimacy
 
 CHECKS: dict[str, type[Check]] = {
@@ -21,6 +22,7 @@ CHECKS: dict[str, type[Check]] = {
         CrawlCompliance,
         FoundationModels,
         Licenses,
+        PersonalInformationBasis,
     )
 }
 

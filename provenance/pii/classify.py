@@ -1,0 +1,41 @@
+"""Personal information vs sensitive personal information (PIPL Art. 28; TC260-PG-20244A).
+
+A bare resident ID number is personal information, not sensitive — but its birth date can show
+a child under 14, and everything about a child under 14 is sensitive. Bank cards are financial
+accounts: sensitive. A Unified Social Credit Code identifies an organisation, except prefix 92
+(sole proprietorship), which points to a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from provenance.pii.recognizers.cn_resident_id import birth_date
+
+SENSITIVE = {"BANK_CARD"}
+ORGANISATION = {"CN_USCC"}
+ID_WITH_BIRTH_DATE = {"CN_RESIDENT_ID", "CN_RESIDENCE_PERMIT"}
+MINOR_AGE = 14
+
+
+def is_personal(entity_type: str, value: str) -> bool:
+    """False only for organisation identifiers (USCC not starting with 92)."""
+    return entity_type not in ORGANISATION or value.upper().startswith("92")
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Whole years of age on a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def is_minor(entity_type: str, value: str, on: dt.date) -> bool:
+    """True when an ID number shows its holder was under 14 on ``on`` (the collection date)."""
+    if entity_type not in ID_WITH_BIRTH_DATE:
+        return False
+    born = birth_date(value)
+    return born is not None and born <= on and age_on(born, on) < MINOR_AGE
+
+
+def is_sensitive(entity_type: str, minor: bool) -> bool:
+    """Sensitive personal information: financial accounts, and anything about a child under 14."""
+    return entity_type in SENSITIVE or minor

@@ -1,0 +1,38 @@
+"""Our recognizers, one module each; :func:`all_recognizers` builds them for every language."""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from provenance.pii.recognizers.bank_card import BankCardRecognizer
+from provenance.pii.recognizers.base import ProvenanceRecognizer
+from provenance.pii.recognizers.cn_mobile import CnMobileRecognizer
+from provenance.pii.recognizers.cn_name_address import CnAddressRecognizer, CnNameRecognizer
+from provenance.pii.recognizers.cn_passport import CnPassportRecognizer
+from provenance.pii.recognizers.cn_residence_permit import CnResidencePermitRecognizer
+from provenance.pii.recognizers.cn_resident_id import CnResidentIdRecognizer
+from provenance.pii.recognizers.cn_travel_permit import CnTravelPermitRecognizer
+from provenance.pii.recognizers.cn_uscc import CnUsccRecognizer
+from provenance.pii.recognizers.email_ip import EmailRecognizer, IpAddressRecognizer
+
+RECOGNIZERS: tuple[type[ProvenanceRecognizer], ...] = (
+    CnResidentIdRecognizer,
+    CnResidencePermitRecognizer,
+    CnMobileRecognizer,
+    BankCardRecognizer,
+    CnUsccRecognizer,
+    CnPassportRecognizer,
+    CnTravelPermitRecognizer,
+    CnNameRecognizer,
+    CnAddressRecognizer,
+    EmailRecognizer,
+    IpAddressRecognizer,
+)
+
+
+def all_recognizers(languages: tuple[str, ...] = ("en", "zh")) -> list[EntityRecognizer]:
+    """One instance of every recognizer per language."""
+    return [cls(supported_language=lang) for lang in languages for cls in RECOGNIZERS]
+
+
+__all__ = ["RECOGNIZERS", "all_recognizers"]

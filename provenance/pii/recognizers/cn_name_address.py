@@ -1,0 +1,29 @@
+"""Names and addresses cued by a Chinese label (姓名：张三, 联系人：王先生, 住址：…).
+
+Without an NER model the label is the evidence: the span is the Han text right after it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from provenance.pii.recognizers.base import ProvenanceRecognizer
+
+_NAME_CUE = r"(?:姓名|联系人|收件人|收货人|户主|患者|法定代表人|监护人)"
+_ADDR_CUE = r"(?:住址|家庭住址|收货地址|通讯地址|居住地址|户籍地址|地址)"
+
+
+class CnNameRecognizer(ProvenanceRecognizer):
+    ENTITY: ClassVar[str] = "PERSON"
+    REQUIRES: ClassVar[str | None] = _NAME_CUE
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("cued_name", r"(?<=" + _NAME_CUE + r"\s*[:：]\s*)[\u4e00-\u9fff·]{2,4}", 0.6),
+    ]
+
+
+class CnAddressRecognizer(ProvenanceRecognizer):
+    ENTITY: ClassVar[str] = "LOCATION"
+    REQUIRES: ClassVar[str | None] = _ADDR_CUE
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("cued_address", r"(?<=" + _ADDR_CUE + r"\s*[:：]\s*)[\u4e00-\u9fff0-9\-]{4,40}", 0.6),
+    ]

@@ -1,0 +1,152 @@
+"""Personal information in records (Art. 7(3)): presidio via the fast path, stored without exposure.
+
+Each hit keeps its position, type, score, a masked form and an HMAC-SHA256 of the normalised
+value (key outside the dossier) — never the value. A minor flag comes from an ID number's birth
+date against the record's collection time (or the scanner's reference date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from provenance.scanners.base import Scanner, ShardContext
+
+HITS_SCHEMA = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("record_key", pa.string()),
+        ("entity_type", pa.string()),
+        ("start_pos", pa.int64()),
+        ("end_pos", pa.int64()),
+        ("score", pa.float64()),
+        ("masked", pa.string()),
+        ("value_hash", pa.string()),
+        ("personal", pa.bool_()),
+        ("sensitive", pa.bool_()),
+        ("minor", pa.bool_()),
+    ]
+)
+COUNTS_SCHEMA = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("shard_id", pa.string()),
+        ("entity_type", pa.string()),
+        ("records_scanned", pa.int64()),
+        ("records_with", pa.int64()),
+        ("hits", pa.int64()),
+    ]
+)
+
+
+class PersonalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    models: dict[str, str] = Field(
+        default={}, description="Installed spaCy models for NER, by language (en, zh)."
+    )
+    reference_date: dt.date | None = Field(
+        default=None, description="Date for the under-14 test when a record has no collection time."
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+class PersonalInformation(Scanner):
+    """PII hits per record and counts per entity type."""
+
+    name: ClassVar[str] = "personal_information"
+    version: ClassVar[str] = "1"
+    Settings: ClassVar[type[BaseModel]] = PersonalSettings
+    outputs: ClassVar[tuple[str, ...]] = ("pii_hits", "pii_counts")
+
+    def __init__(self, settings: BaseModel) -> None:
+        super().__init__(settings)
+        # imported here: presidio and spaCy load in the worker that scans, not at CLI start-up
+        from provenance.pii import fast_analyzer
+        from provenance.pii.protect import load_key
+
+        self.cfg: PersonalSettings = settings  # type: ignore[assignment]
+        self.analyzer = fast_analyzer(tuple(sorted(self.cfg.models.items())))
+        self.key = load_key()
+        self.scanned = 0
+        self.records_with: dict[str, int] = {}
+        self.hits: dict[str, int] = {}
+        self.rows: list[dict[str, object]] = []
+
+    def scan(self, batch: pa.RecordBatch, ctx: ShardContext) -> dict[str, pa.Table]:
+        from provenance.pii.classify import is_minor, is_personal, is_sensitive
+        from provenance.pii.protect import mask, value_hash
+
+        texts = batch.column("text")
+        self.scanned += batch.num_rows
+        results = self.analyzer.analyze_batch(texts)
+        idx = [i for i, r in enumerate(results) if r]
+        if not idx:
+            return {}
+        texts_py = texts.take(pa.array(idx)).to_pylist()
+        keys = batch.column("record_key").take(pa.array(idx)).to_pylist()
+        times = batch.column("collected_at").take(pa.array(idx)).to_pylist()
+        today = self.cfg.reference_date or dt.date.today()
+        for i, text, key, when in zip(idx, texts_py, keys, times, strict=True):
+            on = _date(when) or today
+            seen: set[str] = set()
+            for r in results[i]:
+                value = text[r.start : r.end]
+                minor = is_minor(r.entity_type, value, on)
+                self.rows.append(
+                    {
+                        "file_id": ctx.shard.file_id,
+                        "record_key": key,
+                        "entity_type": r.entity_type,
+                        "start_pos": r.start,
+                        "end_pos": r.end,
+                        "score": float(r.score),
+                        "masked": mask(r.entity_type, value),
+                        "value_hash": value_hash(self.key, r.entity_type, value),
+                        "personal": is_personal(r.entity_type, value),
+                        "sensitive": is_sensitive(r.entity_type, minor),
+                        "minor": minor,
+                    }
+                )
+                self.hits[r.entity_type] = self.hits.get(r.entity_type, 0) + 1
+                seen.add(r.entity_type)
+            for t in seen:
+                self.records_with[t] = self.records_with.get(t, 0) + 1
+        return {}
+
+    def finish(self, ctx: ShardContext) -> dict[str, pa.Table]:
+        counts = [
+            {
+                "file_id": ctx.shard.file_id,
+                "shard_id": ctx.shard.shard_id,
+                "entity_type": "*",
+                "records_scanned": self.scanned,
+                "records_with": 0,
+                "hits": 0,
+            }
+        ]
+        counts += [
+            {
+                "file_id": ctx.shard.file_id,
+                "shard_id": ctx.shard.shard_id,
+                "entity_type": t,
+                "records_scanned": self.scanned,
+                "records_with": self.records_with[t],
+                "hits": self.hits[t],
+            }
+            for t in sorted(self.hits)
+        ]
+        return {
+            "pii_hits": pa.Table.from_pylist(self.rows, schema=HITS_SCHEMA),
+            "pii_counts": pa.Table.from_pylist(counts, schema=COUNTS_SCHEMA),
+        }

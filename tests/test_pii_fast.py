@@ -1,0 +1,75 @@
+"""The fast path gives the same results as presidio's full analysis, offline."""
+
+from __future__ import annotations
+
+import re
+import socket
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from provenance.pii.engine import build_analyzer
+from provenance.pii.fast import PREFILTER, FastAnalyzer
+from provenance.pii.nlp import guess_language
+from provenance.pii.recognizers import all_recognizers
+from tests.pii_corpus import make_docs
+from tests.test_pii_recognizers import CASES
+
+
+def key(results: list[Any]) -> list[tuple[str, int, int, float]]:
+    return sorted((r.entity_type, r.start, r.end, round(r.score, 9)) for r in results)
+
+
+@pytest.fixture(scope="module")
+def fast() -> FastAnalyzer:
+    return FastAnalyzer(build_analyzer())
+
+
+def test_identical_to_full_presidio_analysis(fast: FastAnalyzer) -> None:
+    docs = make_docs(3000, seed=17, pi_rate=0.2, decoy_rate=0.2)
+    extra = [text for _, text, _ in CASES]  # every recognizer's edge cases too
+    texts = [d.text for d in docs] + extra + ["", "   ", "没有任何个人信息。"]
+    got = fast.analyze_batch(pa.array(texts))
+    full = [fast.analyzer.analyze(t, language=guess_language(t)) if t else [] for t in texts]
+    mismatches = [i for i, (a, b) in enumerate(zip(full, got, strict=True)) if key(a) != key(b)]
+    assert mismatches == []
+    assert sum(1 for r in got if r) > 500  # the comparison covered many records with hits
+    # planted values are found, decoys are not
+    for d, results in zip(docs, got, strict=False):
+        values = {d.text[r.start : r.end] for r in results}
+        assert all(v in values for _, v in d.planted), d.text
+        assert not any(x in v or v in x for x in d.decoys for v in values)
+
+
+def test_prefilter_and_guards_are_necessary_conditions() -> None:
+    """Every match of every pattern passes the batch prefilter and its recognizer's guard."""
+    docs = make_docs(2000, seed=3, pi_rate=0.5)
+    texts = [d.text for d in docs] + [text for _, text, _ in CASES]
+    prefilter = re.compile(PREFILTER, re.IGNORECASE)
+    for rec in all_recognizers(("en",)):
+        guard = re.compile(rec.REQUIRES, re.IGNORECASE) if rec.REQUIRES else None  # type: ignore[attr-defined]
+        for pattern in rec.patterns:
+            import regex
+
+            rx = regex.compile(pattern.regex, regex.IGNORECASE | regex.DOTALL | regex.MULTILINE)
+            for t in texts:
+                for m in rx.finditer(t):
+                    assert prefilter.search(m.group()) or prefilter.search(
+                        t[max(0, m.start() - 12) : m.end()]
+                    )
+                    if guard is not None:
+                        assert guard.search(t), (rec.name, m.group())
+
+
+def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the analyzer and analysing text opens no network connection."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    fast = FastAnalyzer(build_analyzer())
+    out = fast.analyze_batch(pa.array(["邮箱a.b@example.com，手机13812345678", "mail x@y.co.uk"]))
+    assert [r.entity_type for r in out[0]] and out[1][0].entity_type == "EMAIL_ADDRESS"
