@@ -60,6 +60,8 @@ def test_prefilter_and_guards_are_necessary_conditions() -> None:
                     )
                     if guard is not None:
                         assert guard.search(t), (rec.name, m.group())
+                    if rec.DIGIT_ANCHORED:  # type: ignore[attr-defined]
+                        assert re.search(r"[0-9]", m.group()), (rec.name, m.group())
 
 
 def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:

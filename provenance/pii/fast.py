@@ -34,6 +34,29 @@ PREFILTER = (
 _FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
 
+_DIGIT_RUN = re.compile(r"[0-9](?:[0-9 .\-]*[0-9])?")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
+_REACH = 24
+
+
+def _digit_regions(text: str) -> list[tuple[int, int]]:
+    """Neighbourhoods of digit runs (merged). A region ends before a non-alphanumeric character
+    (or at the end of the text), so a pattern's look-ahead sees the same thing as in the full
+    text; look-behinds see the real text before a region in any case."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in _DIGIT_RUN.finditer(text):
+        a = max(0, m.start() - _REACH)
+        b = min(n, m.end() + _REACH)
+        while b < n and _ALNUM.match(text, b):
+            b += 1
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _guard(rec: PatternRecognizer) -> Any:
     requires = getattr(rec, "REQUIRES", None)
     return re.compile(requires, re.IGNORECASE) if requires else None
@@ -52,13 +75,15 @@ def _run_class(ch: str) -> str:
 class FastAnalyzer:
     """Batch analysis giving presidio's answers; ``analyzer`` is the engine of record."""
 
-    def __init__(self, analyzer: AnalyzerEngine, window_margin: int = 96) -> None:
+    def __init__(self, analyzer: AnalyzerEngine, window_margin: int = 128) -> None:
         self.analyzer = analyzer
         self.margin = window_margin
         enhancer = analyzer.context_aware_enhancer
-        self.need_tokens = int(getattr(enhancer, "context_prefix_count", 5)) + 3
+        # the enhancer walks back from the entity's token collecting prefix_count + 1 keyword
+        # lemmas; a window with that many keyword tokens before the first match is wide enough
+        self.need_tokens = int(getattr(enhancer, "context_prefix_count", 5)) + 1
         self.recognizers: dict[str, list[PatternRecognizer]] = {}
-        self.compiled: dict[str, list[tuple[PatternRecognizer, Any, float, Any]]] = {}
+        self.compiled: dict[str, list[tuple[PatternRecognizer, Any, float, Any, bool]]] = {}
         self.exact = True
         for lang in analyzer.supported_languages:
             recs = analyzer.registry.get_recognizers(language=lang, all_fields=True)
@@ -67,7 +92,13 @@ class FastAnalyzer:
             pats: list[PatternRecognizer] = [r for r in recs if isinstance(r, PatternRecognizer)]
             self.recognizers[lang] = pats
             self.compiled[lang] = [
-                (r, regex.compile(p.regex, r.global_regex_flags or _FLAGS), p.score, _guard(r))
+                (
+                    r,
+                    regex.compile(p.regex, r.global_regex_flags or _FLAGS),
+                    p.score,
+                    _guard(r),
+                    bool(getattr(r, "DIGIT_ANCHORED", False)),
+                )
                 for r in pats
                 for p in list(r.patterns)  # type: ignore[has-type]
             ]
@@ -84,12 +115,8 @@ class FastAnalyzer:
         idx = pc.indices_nonzero(mask).to_pylist()
         if not idx:
             return out
-        cand = pc.take(texts, pa.array(idx))
-        head = pc.utf8_slice_codeunits(cand, 0, 2000)
-        han = pc.count_substring_regex(head, r"[\x{3400}-\x{9fff}]").to_pylist()
-        latin = pc.count_substring_regex(head, r"[A-Za-z]").to_pylist()
-        for i, t, h, a in zip(idx, cand.to_pylist(), han, latin, strict=True):
-            out[i] = self.analyze_text(t, "zh" if h and h * 4 >= a else "en")
+        for i, t in zip(idx, pc.take(texts, pa.array(idx)).to_pylist(), strict=True):
+            out[i] = self.analyze_text(t)
         return out
 
     def analyze_text(self, text: str, lang: str | None = None) -> list[RecognizerResult]:
@@ -108,7 +135,7 @@ class FastAnalyzer:
             artifacts = self.analyzer.nlp_engine.process_text(window, lang)
             if ws == 0 or self._keywords_before(artifacts, lo - ws) >= self.need_tokens:
                 break
-            margin *= 4
+            margin *= 2
         # only the entity types found: presidio de-duplicates within a type, so this is exact
         entities = sorted({t for _, _, t in keep})
         results = self.analyzer.analyze(
@@ -125,14 +152,21 @@ class FastAnalyzer:
     def _raw_spans(self, text: str, lang: str) -> list[tuple[int, int, str]]:
         """Pattern matches that survive validation, scored as presidio's PatternRecognizer does."""
         out = []
-        seen: dict[Any, bool] = {}
-        for rec, rx, score, guard in self.compiled[lang]:
-            if guard is not None:
-                if guard not in seen:
-                    seen[guard] = guard.search(text) is not None
-                if not seen[guard]:
-                    continue
-            for m in rx.finditer(text):
+        seen: dict[str, bool] = {}
+        regions: list[tuple[int, int]] | None = None
+        for rec, rx, score, guard, anchored in self.compiled[lang]:
+            if anchored:  # scan only around digit runs; the guard would cost more than it saves
+                if regions is None:
+                    regions = _digit_regions(text)
+                matches = [m for a, b in regions for m in rx.finditer(text, a, b)]
+            else:
+                if guard is not None:
+                    if guard.pattern not in seen:
+                        seen[guard.pattern] = guard.search(text) is not None
+                    if not seen[guard.pattern]:
+                        continue
+                matches = list(rx.finditer(text))
+            for m in matches:
                 start, end = m.span()
                 if start == end:
                     continue
@@ -176,6 +210,6 @@ class FastAnalyzer:
         keywords = set(artifacts.keywords)
         return sum(
             1
-            for tok, lemma in zip(artifacts.tokens, artifacts.lemmas, strict=False)
-            if tok.idx < offset and lemma.lower() in keywords
+            for idx, lemma in zip(artifacts.tokens_indices, artifacts.lemmas, strict=True)
+            if idx < offset and lemma.lower() in keywords
         )

@@ -33,7 +33,8 @@ class BankCardRecognizer(ProvenanceRecognizer):
             0.3,
         ),
     ]
-    REQUIRES: ClassVar[str | None] = r"\d{4}"
+    DIGIT_ANCHORED: ClassVar[bool] = True
+    REQUIRES: ClassVar[str | None] = r"\d{16}|\d{4}[ -]\d{4}"
     CONTEXT: ClassVar[list[str]] = ["银行卡", "卡号", "账号", "储蓄卡", "信用卡", "card", "account"]
 
     def validate_result(self, pattern_text: str) -> bool:

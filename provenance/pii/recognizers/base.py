@@ -24,6 +24,9 @@ class ProvenanceRecognizer(PatternRecognizer):
     #: a regex every match of every pattern must contain (the fast path skips the patterns
     #: when it is absent; tests/test_pii_fast.py checks it is a necessary condition)
     REQUIRES: ClassVar[str | None] = None
+    #: every match contains a digit and lies within 24 characters of its digit run: the fast
+    #: path scans only those neighbourhoods (tests/test_pii_fast.py checks it)
+    DIGIT_ANCHORED: ClassVar[bool] = False
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(

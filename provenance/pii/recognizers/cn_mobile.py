@@ -18,7 +18,8 @@ class CnMobileRecognizer(ProvenanceRecognizer):
             0.4,
         ),
     ]
-    REQUIRES: ClassVar[str | None] = r"\d{3}"
+    DIGIT_ANCHORED: ClassVar[bool] = True
+    REQUIRES: ClassVar[str | None] = r"1[3-9]\d{9}|1[3-9]\d[- ]\d{4}"
     CONTEXT: ClassVar[list[str]] = [
         "手机",
         "电话",

@@ -13,5 +13,6 @@ class CnPassportRecognizer(ProvenanceRecognizer):
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("passport", L + r"(?:E[A-HJ-NP-Z0-9]\d{7}|G\d{8})" + R, 0.1),
     ]
+    DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d{7}"
     CONTEXT: ClassVar[list[str]] = ["护照", "passport"]

@@ -23,6 +23,7 @@ class CnResidencePermitRecognizer(ProvenanceRecognizer):
             0.3,
         ),
     ]
+    DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d{17}"
     CONTEXT: ClassVar[list[str]] = ["居住证", "永久居留", "residence permit", "permanent resident"]
 

@@ -51,6 +51,7 @@ class CnResidentIdRecognizer(ProvenanceRecognizer):
             0.3,
         ),
     ]
+    DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d{17}"
     CONTEXT: ClassVar[list[str]] = [
         "身份证",

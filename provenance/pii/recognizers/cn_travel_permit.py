@@ -14,5 +14,6 @@ class CnTravelPermitRecognizer(ProvenanceRecognizer):
         ("exit_entry", L + r"C[A-HJ-NP-Z0-9]\d{7}" + R, 0.1),
         ("home_return", L + r"[HM]\d{8}(?:\d{2})?" + R, 0.1),
     ]
+    DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d{7}"
     CONTEXT: ClassVar[list[str]] = ["通行证", "回乡证", "港澳", "permit"]

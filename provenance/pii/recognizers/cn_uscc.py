@@ -29,6 +29,7 @@ class CnUsccRecognizer(ProvenanceRecognizer):
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uscc", L + r"[1-9A-HJ-NPQRTUWXY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + R, 0.2),
     ]
+    DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d{7}"
     CONTEXT: ClassVar[list[str]] = ["统一社会信用代码", "信用代码", "营业执照", "credit code"]
 

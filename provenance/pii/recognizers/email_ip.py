@@ -38,6 +38,7 @@ class EmailRecognizer(ProvenanceRecognizer):
 
 class IpAddressRecognizer(ProvenanceRecognizer):
     ENTITY: ClassVar[str] = "IP_ADDRESS"
+    DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d\.\d"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         (

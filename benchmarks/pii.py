@@ -1,0 +1,91 @@
+"""PII scanning: our fast path against naive presidio, on a generated English/Chinese corpus.
+
+Usage: python benchmarks/pii.py [--docs 20000] [--min-sentences 8] [--max-sentences 30]
+
+The corpus (tests/pii_corpus.py): half English, half Chinese; ~5% of documents carry a planted
+e-mail, mobile number, bank card, IP address or resident ID number (in Chinese documents, 60%
+glued to the surrounding characters); ~5% carry a decoy: an 18-digit number with a wrong check
+digit, or an order number. Measured in one run, single process, same recognizers and engine:
+
+* baseline: presidio ``AnalyzerEngine.analyze`` per document (language by the same heuristic);
+* ours: ``FastAnalyzer.analyze_batch`` over Arrow batches of 8,192 documents.
+
+Prints documents/s and the ratio, recall per language, decoys reported, and whether the two
+paths agree on every document. Targets (issue): >= 20x, recall >= 0.99 per language, 0 decoys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pyarrow as pa
+
+from provenance.pii.engine import build_analyzer
+from provenance.pii.fast import FastAnalyzer
+from provenance.pii.nlp import guess_language
+from tests.pii_corpus import make_docs
+
+
+def key(results: list) -> list:  # type: ignore[type-arg]
+    return sorted((r.entity_type, r.start, r.end, round(r.score, 9)) for r in results)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=20_000)
+    ap.add_argument("--min-sentences", type=int, default=8)
+    ap.add_argument("--max-sentences", type=int, default=30)
+    args = ap.parse_args()
+    docs = make_docs(args.docs, seed=2026, sentences=(args.min_sentences, args.max_sentences))
+    texts = [d.text for d in docs]
+    chars = sum(len(t) for t in texts)
+    analyzer = build_analyzer()
+    fast = FastAnalyzer(analyzer)
+    fast.analyze_batch(pa.array(texts[:100]))  # warm-up: compile patterns, load tokenizers
+
+    t = time.perf_counter()
+    base = [analyzer.analyze(x, language=guess_language(x)) for x in texts]
+    t_base = time.perf_counter() - t
+
+    t = time.perf_counter()
+    ours: list = []  # type: ignore[type-arg]
+    for i in range(0, len(texts), 8192):
+        ours += fast.analyze_batch(pa.array(texts[i : i + 8192]))
+    t_ours = time.perf_counter() - t
+
+    agree = sum(key(a) == key(b) for a, b in zip(base, ours, strict=True))
+    print(f"documents: {len(texts):,} ({chars / len(texts):,.0f} characters on average)")
+    print(f"presidio analyze per document : {len(texts) / t_base:>9,.0f} docs/s (1.00x)")
+    print(
+        f"fast path (ours)              : {len(texts) / t_ours:>9,.0f} docs/s ({t_base / t_ours:.1f}x)"
+    )
+    print(f"identical results             : {agree:,} of {len(texts):,} documents")
+    for lang in ("en", "zh"):
+        planted = found = 0
+        for d, res in zip(docs, ours, strict=True):
+            if d.lang != lang:
+                continue
+            values = {d.text[r.start : r.end] for r in res}
+            planted += len(d.planted)
+            found += sum(v in values for _, v in d.planted)
+        print(f"recall {lang}                     : {found / planted:.4f} ({found} of {planted})")
+    decoys = sum(
+        any(
+            x in d.text[r.start : r.end] or d.text[r.start : r.end] in x
+            for r in res
+            for x in d.decoys
+        )
+        for d, res in zip(docs, ours, strict=True)
+    )
+    print(
+        f"decoys reported               : {decoys} (of {sum(len(d.decoys) for d in docs)} planted)"
+    )
+
+
+if __name__ == "__main__":
+    main()
