@@ -24,9 +24,27 @@ from provenance.resources import schema_file
 
 SCHEMA_VERSION = 1
 # Tables written per shard: cleared for a shard that is re-scanned on resume.
-SHARD_TABLES = ("file_stats", "rights_notices", "rights_notice_counts", "pii_hits", "pii_counts")
+SHARD_TABLES = (
+    "file_stats",
+    "rights_notices",
+    "rights_notice_counts",
+    "pii_hits",
+    "pii_counts",
+    "stat_parts",
+    "record_hashes",
+    "minhash_bands",
+    "minhash_signatures",
+)
 # Tables written when the run commits: replaced wholesale on resume.
-RUN_TABLES = ("findings", "evidence", "crawl_checks", "stats", "source_licenses", "pii_summary")
+RUN_TABLES = (
+    "findings",
+    "evidence",
+    "crawl_checks",
+    "stats",
+    "source_licenses",
+    "pii_summary",
+    "duplicates",
+)
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """

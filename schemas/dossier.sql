@@ -294,6 +294,61 @@ CREATE TABLE pii_summary (
 );
 COMMENT ON TABLE pii_summary IS 'Per source and entity type: records scanned, records with hits, hits, distinct values (by keyed hash), sensitive hits, distinct children under 14 (Art. 7(3)).';
 
+CREATE TABLE stat_parts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  language        VARCHAR NOT NULL,
+  metric          VARCHAR NOT NULL,
+  key             VARCHAR,
+  value           DOUBLE
+);
+COMMENT ON TABLE stat_parts IS 'Per-shard, per-language partial statistics from corpus_stats: sums (records, bytes, characters, tokens_est, empty, very_short, garbled, length_bin, domain_bytes, domain_records) and collected_min / collected_max. Reduced into stats.';
+
+CREATE TABLE record_hashes (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  exact_hash      BIGINT NOT NULL,
+  characters      BIGINT
+);
+COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
+
+CREATE TABLE minhash_bands (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  band            INTEGER NOT NULL,
+  band_hash       BIGINT NOT NULL
+);
+COMMENT ON TABLE minhash_bands IS 'LSH bands of each record''s MinHash signature; records sharing (band, band_hash) are near-duplicate candidates.';
+
+CREATE TABLE minhash_signatures (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  signature       BLOB NOT NULL
+);
+COMMENT ON TABLE minhash_signatures IS 'MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme) used to confirm candidate pairs.';
+
+CREATE TABLE duplicates (
+  run_id      VARCHAR NOT NULL,
+  cluster_id  VARCHAR NOT NULL,
+  file_id     VARCHAR NOT NULL,
+  record_key  VARCHAR NOT NULL,
+  kind        VARCHAR NOT NULL,
+  similarity  DOUBLE
+);
+COMMENT ON TABLE duplicates IS 'Duplicate clusters. kind exact: same normalised text (similarity 1); kind near: MinHash-estimated Jaccard >= threshold, clustered by union-find (similarity = best to another member).';
+
 -- Views: complete runs only.
 CREATE VIEW complete_runs AS
   SELECT * FROM runs WHERE status = 'complete';

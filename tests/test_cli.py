@@ -75,7 +75,7 @@ def test_exit_2_on_unknown_pipeline_and_check(corpus: Corpus, tmp_path: Path) ->
     res = cli("audit", str(manifest), "--db", str(tmp_path / "d.duckdb"), "--pipeline", str(pipe))
     assert res.returncode == 2
     assert "unknown check; known checks: crawl_compliance, deny_list" in res.stderr
-    assert "unknown scanner; known scanners: file_stats" in res.stderr
+    assert "unknown scanner; known scanners: corpus_stats, file_stats" in res.stderr
 
 
 def test_validate_ok(corpus: Corpus) -> None:

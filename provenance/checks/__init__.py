@@ -6,6 +6,8 @@ from provenance.checks.base import Check, CheckContext, CheckOutput
 from provenance.checks.coverage import SourceCoverage
 from provenance.checks.crawl import CrawlCompliance
 from provenance.checks.deny import DenyList
+from provenance.checks.diversity import Diversity
+from provenance.checks.duplicates import Duplicates
 from provenance.checks.evidence import EvidenceFiles
 from provenance.checks.licenses import Licenses
 from provenance.checks.models import FoundationModels
@@ -23,6 +25,8 @@ CHECKS: dict[str, type[Check]] = {
         FoundationModels,
         Licenses,
         PersonalInformationBasis,
+        Diversity,
+        Duplicates,
     )
 }
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.scanners.file_stats import FileStats
+from provenance.scanners.minhash import MinHashScanner
 from provenance.scanners.notices import RightsNotices
 from provenance.scanners.personal import PersonalInformation
+from provenance.scanners.stats import CorpusStats
 
 SCANNERS: dict[str, type[Scanner]] = {
-    cls.name: cls for cls in (FileStats, RightsNotices, PersonalInformation)
+    cls.name: cls
+    for cls in (FileStats, RightsNotices, PersonalInformation, CorpusStats, MinHashScanner)
 }
 
 __all__ = ["SCANNERS", "Scanner", "ShardContext"]

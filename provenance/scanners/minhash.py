@@ -1,0 +1,135 @@
+"""Exact-duplicate hashes and MinHash/LSH signatures per record, inside the single pass.
+
+Per record: a 63-bit hash of the normalised text (lower case, white space folded) for exact
+duplicates; a MinHash signature (provenance.shingles, datasketch-compatible) and one hash per
+LSH band. Bands and signatures go to DuckDB, where candidate pairs are found by grouping on
+(band, band_hash) — memory does not grow with the corpus — and confirmed by the estimated
+Jaccard similarity (``checks/duplicates.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from provenance.langid import detect
+from provenance.scanners.base import Scanner, ShardContext
+from provenance.shingles import band_hashes, datasketch_permutations, shingle_batch, signatures
+
+HASH_SCHEMA = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("record_key", pa.string()),
+        ("exact_hash", pa.int64()),
+        ("characters", pa.int64()),
+    ]
+)
+BAND_SCHEMA = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("record_key", pa.string()),
+        ("band", pa.int32()),
+        ("band_hash", pa.int64()),
+    ]
+)
+SIG_SCHEMA = pa.schema(
+    [("file_id", pa.string()), ("record_key", pa.string()), ("signature", pa.binary())]
+)
+
+
+class MinHashSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    num_perm: int = Field(128, ge=16, le=1024)
+    bands: int = Field(32, ge=1, description="LSH bands; rows per band = num_perm / bands.")
+    ngram_words: int = Field(5, ge=1, description="Word n-grams for non-CJK text.")
+    ngram_chars: int = Field(5, ge=1, description="Character n-grams for CJK text.")
+    seed: int = 1
+    threshold: float = Field(
+        0.8, gt=0, le=1, description="Estimated Jaccard that confirms a near duplicate."
+    )
+    min_chars: int = Field(
+        30, ge=0, description="Shorter records are only checked for exact duplicates."
+    )
+
+    @model_validator(mode="after")
+    def _bands_divide(self) -> MinHashSettings:
+        if self.num_perm % self.bands:
+            raise ValueError(f"bands ({self.bands}) must divide num_perm ({self.num_perm})")
+        return self
+
+
+def exact_hashes(text: pa.Array) -> np.ndarray:
+    """63-bit BLAKE2b hash of each record's normalised text."""
+    norm = pc.utf8_trim_whitespace(
+        pc.replace_substring_regex(pc.utf8_lower(pc.fill_null(text, "")), r"\s+", " ")
+    )
+    out = np.empty(len(norm), dtype=np.int64)
+    for i, t in enumerate(norm.to_pylist()):
+        out[i] = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little") >> 1
+    return out
+
+
+class MinHashScanner(Scanner):
+    """Exact hashes, MinHash signatures and LSH band hashes."""
+
+    name: ClassVar[str] = "minhash"
+    version: ClassVar[str] = "1"
+    Settings: ClassVar[type[BaseModel]] = MinHashSettings
+    outputs: ClassVar[tuple[str, ...]] = ("record_hashes", "minhash_bands", "minhash_signatures")
+
+    def __init__(self, settings: BaseModel) -> None:
+        super().__init__(settings)
+        self.cfg: MinHashSettings = settings  # type: ignore[assignment]
+        self.a, self.b = datasketch_permutations(self.cfg.num_perm, self.cfg.seed)
+
+    def scan(self, batch: pa.RecordBatch, ctx: ShardContext) -> dict[str, pa.Table]:
+        text = batch.column("text")
+        keys = batch.column("record_key")
+        chars = pc.fill_null(pc.utf8_length(text), 0)
+        n = batch.num_rows
+        file_ids = pa.array([ctx.shard.file_id] * n, pa.string())
+        hashes = pa.Table.from_arrays(
+            [file_ids, keys, pa.array(exact_hashes(text)), chars.cast(pa.int64())],
+            schema=HASH_SCHEMA,
+        )
+        long_enough = pc.greater_equal(chars, self.cfg.min_chars)
+        idx = pc.indices_nonzero(long_enough)
+        out = {"record_hashes": hashes}
+        if len(idx) == 0:
+            return out
+        sub = pc.take(text, idx)
+        cjk = (detect(sub) == "zh").tolist()
+        sig = signatures(
+            shingle_batch(sub.to_pylist(), cjk, self.cfg.ngram_words, self.cfg.ngram_chars),
+            self.a,
+            self.b,
+        )
+        bands = band_hashes(sig, self.cfg.bands)
+        sub_keys = pc.take(keys, idx)
+        m = len(idx)
+        out["minhash_bands"] = pa.Table.from_arrays(
+            [
+                pa.array([ctx.shard.file_id] * (m * self.cfg.bands), pa.string()),
+                pa.array(
+                    np.repeat(np.asarray(sub_keys.to_pylist(), dtype=object), self.cfg.bands),
+                    pa.string(),
+                ),
+                pa.array(np.tile(np.arange(self.cfg.bands, dtype=np.int32), m)),
+                pa.array(bands.reshape(-1)),
+            ],
+            schema=BAND_SCHEMA,
+        )
+        out["minhash_signatures"] = pa.Table.from_arrays(
+            [
+                pa.array([ctx.shard.file_id] * m, pa.string()),
+                sub_keys,
+                pa.array([row.tobytes() for row in sig], pa.binary()),
+            ],
+            schema=SIG_SCHEMA,
+        )
+        return out
