@@ -152,7 +152,7 @@ def sql(
     except Exception as exc:  # DuckDB's own message says what is wrong with the SQL
         _fail(BadInput(f"query failed: {str(exc).splitlines()[0]}"))
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(cols)
         writer.writerows(rows)
     elif fmt == "json":
@@ -268,6 +268,81 @@ def _classify_csv(path: Path, column: str | None, output: Path | None) -> None:
         finally:
             if output:
                 sink.close()
+
+
+@app.command()
+def export(
+    db: DbOption,
+    run: Annotated[str, typer.Option("--run", help="A complete run id (see `provenance runs`).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="New folder for the bundle.")],
+    lang: Annotated[
+        str, typer.Option(help="Languages of the HTML: zh,en (default both), zh or en.")
+    ] = "zh,en",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Any of html,json,csv,parquet.")
+    ] = "html,json,csv,parquet",
+) -> None:
+    """Write the regulator bundle: dossier.html, dossier.json, tables, EU summary and SHA256SUMS."""
+    from provenance.dossier.export import export as do_export
+
+    langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    formats = tuple(x.strip() for x in fmt.split(",") if x.strip())
+    try:
+        files = do_export(db, run, out_dir, langs, formats)
+    except ProvenanceError as exc:
+        _fail(exc)
+    out.print(
+        f"[green]exported[/] {len(files)} files to {out_dir} (run {run}); check with: provenance verify {out_dir}"
+    )
+
+
+@app.command()
+def verify(folder: Annotated[Path, typer.Argument(help="An exported bundle.")]) -> None:
+    """Check an exported bundle against its SHA256SUMS; exit 1 naming any altered file."""
+    from provenance.dossier.export import verify as do_verify
+
+    try:
+        problems = do_verify(folder)
+    except ProvenanceError as exc:
+        _fail(exc)
+    if problems:
+        for p in problems:
+            err.print(f"[red]{p}[/]")
+        raise typer.Exit(1)
+    out.print(f"[green]intact[/] {folder}: every file matches SHA256SUMS")
+
+
+@app.command()
+def diff(
+    db: DbOption,
+    run_a: Annotated[str, typer.Argument(help="Earlier run.")],
+    run_b: Annotated[str, typer.Argument(help="Later run.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Compare two runs: sources, licences, PI and duplicate rates, findings opened and closed."""
+    from provenance.dossier.diff import diff_runs
+
+    try:
+        with Store(db, read_only=True) as store:
+            result = diff_runs(store, run_a, run_b)
+    except ProvenanceError as exc:
+        _fail(exc)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+        return
+    out.print(f"[bold]{run_a} → {run_b}[/]")
+    out.print(
+        f"sources added: {', '.join(result['sources_added']) or '—'}; removed: {', '.join(result['sources_removed']) or '—'}"
+    )
+    for c in result["licence_changes"]:
+        out.print(f"licence of {c['source_id']}: {c['before'] or '—'} → {c['after'] or '—'}")
+    for label in ("pii_rates_moved", "duplicate_rates_moved"):
+        for m in result[label]:
+            out.print(f"{label.replace('_', ' ')}: {m['key']} {m['before']:.2%} → {m['after']:.2%}")
+    for label, colour in (("findings_opened", "red"), ("findings_closed", "green")):
+        out.print(f"[{colour}]{label.replace('_', ' ')}: {len(result[label])}[/]")
+        for f in result[label][:30]:
+            out.print(f"  {f['severity']:>7} {f['check_id']} {f['message_en']}")
 
 
 pi_app = typer.Typer(help="Personal information: data-subject lookups.", no_args_is_help=True)

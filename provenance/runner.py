@@ -188,6 +188,7 @@ def _open_run(
                 "provider": lm.manifest.provider.name,
                 "service": lm.manifest.service.name,
                 "intended_use": lm.manifest.service.intended_use,
+                "algorithm_description": lm.manifest.service.algorithm_description,
                 "shards_total": len(plan.shards),
             },
             rows,
@@ -310,7 +311,9 @@ def _execute(
     )
     findings: list[Finding] = []
     tables: dict[str, list[dict[str, Any]]] = {}
+    ctx.check_requirements = [c.requirements for c in pipe.checks]
     for check in pipe.checks:
+        ctx.prior_findings = list(findings)
         out = check.run(ctx)
         findings += out.findings
         for name, rows in out.tables.items():

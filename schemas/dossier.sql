@@ -22,6 +22,7 @@ CREATE TABLE runs (
   provider        VARCHAR,
   service         VARCHAR,
   intended_use    VARCHAR,
+  algorithm_description VARCHAR,
   shards_total    INTEGER,
   exit_code       INTEGER,
   error           VARCHAR
@@ -349,6 +350,22 @@ CREATE TABLE duplicates (
 );
 COMMENT ON TABLE duplicates IS 'Duplicate clusters. kind exact: same normalised text (similarity 1); kind near: MinHash-estimated Jaccard >= threshold, clustered by union-find (similarity = best to another member).';
 
+CREATE TABLE assessment (
+  run_id          VARCHAR NOT NULL,
+  framework       VARCHAR NOT NULL,
+  item_id         VARCHAR NOT NULL,
+  ord             INTEGER NOT NULL,
+  title_en        VARCHAR NOT NULL,
+  title_zh        VARCHAR NOT NULL,
+  status          VARCHAR NOT NULL,
+  requirement_ids VARCHAR[],
+  key_figures     JSON,
+  evidence        JSON,
+  reason_en       VARCHAR,
+  reason_zh       VARCHAR
+);
+COMMENT ON TABLE assessment IS 'Article 7 items (framework article7: conforms / attention / does not conform) and TC260-003 clauses (framework tc260: conforms / does not conform / not applicable), each with the fingerprints of the findings behind it and a reason wherever it does not conform.';
+
 -- Views: complete runs only.
 CREATE VIEW complete_runs AS
   SELECT * FROM runs WHERE status = 'complete';
@@ -378,3 +395,80 @@ CREATE VIEW source_scale AS
   JOIN sources s ON s.run_id = f.run_id AND s.source_id = f.source_id
   GROUP BY ALL;
 COMMENT ON VIEW source_scale IS 'Files, bytes on disk and records per source (Art. 19 "scale"), complete runs only.';
+
+CREATE VIEW article7 AS
+  SELECT a.run_id, a.item_id AS item, a.title_en, a.title_zh, a.status, a.key_figures, a.evidence AS findings,
+         a.reason_en, a.reason_zh
+  FROM assessment a JOIN complete_runs r USING (run_id)
+  WHERE a.framework = 'article7' ORDER BY a.run_id, a.ord;
+COMMENT ON VIEW article7 IS 'Interim Measures Art. 7 items (1)-(5): status (conforms / attention / does not conform), key figures and the fingerprints of the findings behind each.';
+
+CREATE VIEW tc260_self_assessment AS
+  SELECT a.run_id, a.item_id AS clause, a.title_en, a.title_zh, a.status, a.requirement_ids, a.evidence,
+         a.reason_en, a.reason_zh
+  FROM assessment a JOIN complete_runs r USING (run_id)
+  WHERE a.framework = 'tc260' ORDER BY a.run_id, a.ord;
+COMMENT ON VIEW tc260_self_assessment IS 'TC260-003 (GB/T 45654) §5 data clauses and §6 foundation model: conforms / does not conform / not applicable, evidence (finding fingerprints) and a reason wherever not conforms.';
+
+CREATE VIEW filing_figures AS
+  WITH s AS (SELECT st.* FROM stats st JOIN complete_runs r USING (run_id)),
+  typed AS (
+    SELECT run_id, 'type' AS breakdown, key AS k, metric, value FROM s
+      WHERE scope = 'modality' AND subject_id IN ('text', 'code') AND key <> '*'
+    UNION ALL
+    SELECT run_id, 'type', subject_id, metric, value FROM s
+      WHERE scope = 'modality' AND subject_id NOT IN ('text', 'code') AND key = '*'
+    UNION ALL
+    SELECT run_id, 'source_type', subject_id, metric, value FROM s WHERE scope = 'source_type' AND key = '*'
+    UNION ALL
+    SELECT run_id, 'foreign_open_source_type', key, metric, value FROM s
+      WHERE scope = 'source_type_origin' AND subject_id = 'open_source/foreign' AND key <> '*'
+  )
+  SELECT run_id, breakdown,
+         CASE k WHEN 'zh' THEN 'Chinese text' WHEN 'en' THEN 'English text' WHEN 'code' THEN 'code'
+                WHEN 'image' THEN 'image' WHEN 'audio' THEN 'audio' WHEN 'video' THEN 'video'
+                WHEN 'open_source' THEN 'open-source' WHEN 'self_collected' THEN 'self-collected'
+                WHEN 'commercial' THEN 'commercial' WHEN 'user_input' THEN 'user input'
+                WHEN 'synthetic' THEN 'synthetic' WHEN 'public_data' THEN 'public data' ELSE 'other' END AS category,
+         CASE k WHEN 'zh' THEN '中文文本' WHEN 'en' THEN '英文文本' WHEN 'code' THEN '代码'
+                WHEN 'image' THEN '图片' WHEN 'audio' THEN '音频' WHEN 'video' THEN '视频'
+                WHEN 'open_source' THEN '开源语料' WHEN 'self_collected' THEN '自采语料'
+                WHEN 'commercial' THEN '商业语料' WHEN 'user_input' THEN '使用者输入'
+                WHEN 'synthetic' THEN '合成数据' WHEN 'public_data' THEN '公开数据' ELSE '其他' END AS category_zh,
+         sum(value) FILTER (WHERE metric = 'bytes') AS storage_bytes,
+         sum(value) FILTER (WHERE metric = 'tokens_est') AS tokens_est,
+         sum(value) FILTER (WHERE metric = 'records') AS records
+  FROM typed GROUP BY ALL ORDER BY run_id, breakdown, category;
+COMMENT ON VIEW filing_figures IS 'Filing-form scale figures (DOC-02): storage size (UTF-8 bytes of text) and estimated tokens by type (Chinese text, English text, code, image, audio, video, other), by source type, and foreign open-source data by type.';
+
+CREATE VIEW article19 AS
+  SELECT r.run_id, 'sources' AS topic, '训练数据来源' AS topic_zh,
+         (SELECT json_group_array(json_object('source_id', s.source_id, 'dataset_id', s.dataset_id,
+                 'source_type', s.source_type, 'origin', s.origin, 'country', s.country,
+                 'license', coalesce(s.license_spdx, s.license_raw), 'legal_basis', s.legal_basis))
+          FROM sources s WHERE s.run_id = r.run_id) AS content
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'scale', '规模',
+         (SELECT json_group_object(metric, value) FROM stats t
+          WHERE t.run_id = r.run_id AND t.scope = 'run' AND t.key = '*'
+            AND t.metric IN ('records', 'bytes', 'characters', 'tokens_est'))
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'types', '类型',
+         (SELECT json_group_array(json_object('category', f.category, 'category_zh', f.category_zh,
+                 'storage_bytes', f.storage_bytes, 'tokens_est', f.tokens_est))
+          FROM filing_figures f WHERE f.run_id = r.run_id AND f.breakdown = 'type')
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'annotation_rules', '标注规则',
+         to_json('no annotation rules are recorded in the manifest / 清单未记录标注规则')
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'algorithm', '算法机制',
+         json_object('description', r.algorithm_description,
+                     'foundation_models', (SELECT json_group_array(json_object('name', m.name, 'version', m.version,
+                        'provider', m.provider, 'license', m.license, 'filing_number', m.filing_number))
+                        FROM models m WHERE m.run_id = r.run_id))
+  FROM complete_runs r;
+COMMENT ON VIEW article19 IS 'What Art. 19 asks a provider to explain when inspected: sources, scale, types, annotation rules and the algorithm mechanism, one row per topic as JSON.';

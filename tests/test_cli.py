@@ -74,7 +74,7 @@ def test_exit_2_on_unknown_pipeline_and_check(corpus: Corpus, tmp_path: Path) ->
     pipe.write_text("[checks.source_coverage]\n[checks.licence_magic]\n[scanners.nope]\n")
     res = cli("audit", str(manifest), "--db", str(tmp_path / "d.duckdb"), "--pipeline", str(pipe))
     assert res.returncode == 2
-    assert "unknown check; known checks: crawl_compliance, deny_list" in res.stderr
+    assert "unknown check; known checks: assessment, crawl_compliance, deny_list" in res.stderr
     assert "unknown scanner; known scanners: corpus_stats, file_stats" in res.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from provenance.checks.assessment import Assessment
 from provenance.checks.base import Check, CheckContext, CheckOutput
 from provenance.checks.coverage import SourceCoverage
 from provenance.checks.crawl import CrawlCompliance
@@ -27,6 +28,7 @@ CHECKS: dict[str, type[Check]] = {
         PersonalInformationBasis,
         Diversity,
         Duplicates,
+        Assessment,
     )
 }
 

@@ -59,6 +59,10 @@ class CheckContext:
     run_id: str = ""
     #: read-only SQL over this run's staged scanner tables (run-level reducers)
     sql: Callable[[str, list[Any]], list[tuple[Any, ...]]] = lambda q, p: []
+    #: findings of the checks that ran before this one (the assessment reads them)
+    prior_findings: list[Finding] = field(default_factory=list)
+    #: requirement ids of every check in the pipeline
+    check_requirements: list[tuple[str, ...]] = field(default_factory=list)
     _evidence: dict[Path, EvidenceFile] = field(default_factory=dict)
     _records: dict[Path, tuple[list[dict[str, Any]], int, str | None]] = field(default_factory=dict)
 

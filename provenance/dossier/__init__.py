@@ -1,0 +1,1 @@
+"""The dossier for an inspector: collected facts, bilingual HTML, JSON, tables, integrity, EU summary."""

@@ -1,0 +1,127 @@
+"""Render the bilingual, self-contained ``dossier.html`` (jinja2, autoescaped, inline SVG charts).
+
+No script, font, stylesheet or image is loaded from anywhere: styles are inline, charts are SVG
+drawn here, so the file stands on its own offline and prints cleanly to PDF from a browser.
+Every string from the manifest or the data is escaped by jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+TITLES = {
+    "dossier": ("训练数据可解释性档案", "Training-data explainability dossier"),
+    "article7": ("第七条 训练数据处理活动", "Article 7: training-data processing"),
+    "article19": ("第十九条 训练数据说明", "Article 19: explanation of training data"),
+    "filing": ("备案数据规模", "Filing figures: scale by type"),
+    "tc260": ("TC260-003 安全要求自评估", "TC260-003 self-assessment"),
+    "pii": ("个人信息", "Personal information"),
+    "diversity": ("多样性与重复", "Diversity and duplicates"),
+    "findings": ("审计发现", "Findings"),
+    "eu": ("欧盟《人工智能法》训练内容摘要", "EU AI Act Art. 53(1)(d) training-content summary"),
+    "evidence": ("证明材料", "Evidence documents"),
+}
+STATUS_CLASS = {
+    "conforms": "ok",
+    "attention": "warn",
+    "does not conform": "bad",
+    "not applicable": "na",
+}
+SEV_COLOR = {
+    "blocker": "#7f1d1d",
+    "high": "#dc2626",
+    "medium": "#d97706",
+    "low": "#2563eb",
+    "info": "#9ca3af",
+}
+
+
+def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) -> Markup:
+    """A horizontal bar chart as inline SVG."""
+    if not items:
+        return Markup("")
+    top = max(v for _, v in items) or 1.0
+    h = 22 * len(items) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" role="img">']
+    for i, (label, v) in enumerate(items):
+        y = 5 + 22 * i
+        w = int((width - 260) * v / top)
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(label)}</text>')
+        parts.append(f'<rect x="170" y="{y}" width="{max(w, 1)}" height="16" fill="#2563eb"/>')
+        parts.append(
+            f'<text x="{175 + w}" y="{y + 13}" font-size="11">{v:,.0f}{escape(unit)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def severity_chart(findings: list[dict[str, Any]], width: int = 560) -> Markup:
+    """Stacked bars of findings per article by severity, inline SVG."""
+    articles = sorted({f["article"] for f in findings})
+    if not articles:
+        return Markup("")
+    sevs = ["blocker", "high", "medium", "low", "info"]
+    counts = {
+        (a, s): sum(1 for f in findings if f["article"] == a and f["severity"] == s)
+        for a in articles
+        for s in sevs
+    }
+    top = max(sum(counts[(a, s)] for s in sevs) for a in articles) or 1
+    h = 26 * len(articles) + 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" role="img">']
+    for i, a in enumerate(articles):
+        y, x = 5 + 26 * i, 90
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">Art. {escape(a)}</text>')
+        for s in sevs:
+            w = int((width - 120) * counts[(a, s)] / top)
+            if w:
+                parts.append(
+                    f'<rect x="{x}" y="{y}" width="{w}" height="18" fill="{SEV_COLOR[s]}"><title>{s}: {counts[(a, s)]}</title></rect>'
+                )
+                x += w
+    for j, s in enumerate(sevs):
+        parts.append(
+            f'<rect x="{90 + j * 90}" y="{h - 16}" width="10" height="10" fill="{SEV_COLOR[s]}"/>'
+            f'<text x="{104 + j * 90}" y="{h - 7}" font-size="11">{s}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> str:
+    """The dossier as one HTML document."""
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def title(key: str) -> str:
+        zh, en = TITLES[key]
+        return " / ".join(t for lg, t in (("zh", zh), ("en", en)) if lg in langs)
+
+    figures = [
+        (f"{r['category']} {r['category_zh']}", float(r["storage_bytes"] or 0))
+        for r in data["filing_figures"]
+        if r["breakdown"] == "type"
+    ]
+    by_type = [
+        (f"{r['category']} {r['category_zh']}", float(r["tokens_est"] or 0))
+        for r in data["filing_figures"]
+        if r["breakdown"] == "source_type"
+    ]
+    return env.get_template("dossier.html.j2").render(
+        d=data,
+        langs=langs,
+        title=title,
+        status_class=STATUS_CLASS,
+        sev_color=SEV_COLOR,
+        scale_chart=bar_chart(figures, " B"),
+        source_chart=bar_chart(by_type, " tok"),
+        severity_chart=severity_chart(data["findings"]),
+    )
