@@ -48,7 +48,16 @@ def audit(
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (default: CPU count, max 8).")
     ] = None,
-    executor: Annotated[str, typer.Option(help="Executor: local.")] = "local",
+    executor: Annotated[
+        str, typer.Option(help="Executor: local (process pool) or dask.")
+    ] = "local",
+    dask_scheduler: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PROVENANCE_DASK_SCHEDULER",
+            help="Dask scheduler address; default: a LocalCluster of --workers processes.",
+        ),
+    ] = None,
     resume: Annotated[
         str | None, typer.Option(help="Continue an interrupted or failed run.")
     ] = None,
@@ -66,6 +75,7 @@ def audit(
             executor=executor,
             resume=resume,
             progress=RichProgress(err),
+            scheduler=dask_scheduler,
         )
     except ProvenanceError as exc:
         _fail(exc)

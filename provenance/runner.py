@@ -230,6 +230,7 @@ def audit(
     executor: str = "local",
     resume: str | None = None,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Audit the corpus a manifest describes and commit a run to the dossier at ``db_path``.
 
@@ -245,7 +246,7 @@ def audit(
     )
     pipe = load_pipeline(pipeline, default=default)
     workers = workers or min(os.cpu_count() or 1, 8)
-    runner = make_executor(executor, workers)
+    runner = make_executor(executor, workers, scheduler)
     progress.phase("planning shards")
     plan = make_plan(lm, shard_rows=pipe.shard_rows)
     config = {**pipe.config(), "workers": workers, "executor": executor}

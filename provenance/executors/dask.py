@@ -1,0 +1,74 @@
+"""Dask executor: the same shard function on a Dask cluster (multi-machine runs).
+
+With no scheduler address, a LocalCluster of ``workers`` single-threaded worker processes is
+started for the run and closed after it; with one (``--dask-scheduler tcp://host:8786``), the
+run uses that cluster. Workers need provenance installed and, for the personal-information
+scanner, the same PII key (``PROVENANCE_PII_KEY``) as the machine that queries the dossier.
+At most ``2 × workers`` shards are in flight, so results stream back to the single writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from provenance.errors import BadInput
+from provenance.executors.base import ShardJob, ShardResult, process_shard
+from provenance.plan import Shard
+
+
+class DaskExecutor:
+    """Run shards on a Dask cluster (a fresh LocalCluster unless an address is given)."""
+
+    def __init__(self, workers: int = 2, address: str | None = None) -> None:
+        self.workers = max(1, workers)
+        self.address = address
+
+    def _client(self) -> tuple[Any, Any]:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - dask is a dependency
+            raise BadInput(
+                "the dask executor needs dask[distributed]: pip install 'dask[distributed]'"
+            ) from None
+        if self.address:
+            try:
+                return Client(self.address, timeout="10s"), None
+            except OSError as exc:
+                raise BadInput(
+                    f"cannot reach the Dask scheduler at {self.address}: {exc}"
+                ) from None
+        cluster = LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
+        return Client(cluster), cluster
+
+    def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
+        """Yield results as shards finish."""
+        from dask.distributed import as_completed
+
+        todo = iter(list(shards))
+        client, cluster = self._client()
+        try:
+            job_ref = client.scatter(job, broadcast=True)
+            first = [
+                client.submit(process_shard, s, job_ref, pure=False)
+                for s in (next(todo, None) for _ in range(2 * self.workers))
+                if s is not None
+            ]
+            if not first:
+                return
+            queue = as_completed(first)
+            for fut in queue:
+                yield fut.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    queue.add(client.submit(process_shard, nxt, job_ref, pure=False))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
