@@ -355,6 +355,50 @@ def diff(
             out.print(f"  {f['severity']:>7} {f['check_id']} {f['message_en']}")
 
 
+@app.command("import")
+def import_(
+    kind: Annotated[str, typer.Argument(help="hf-card, croissant or dpi.")],
+    source: Annotated[
+        Path, typer.Argument(help="Dataset card README.md, Croissant JSON-LD, or DPI JSON.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Manifest draft to write.")] = Path(
+        "manifest.yaml"
+    ),
+    provider: Annotated[str | None, typer.Option(help="Provider name.")] = None,
+    service: Annotated[str | None, typer.Option(help="Service name.")] = None,
+    intended_use: Annotated[
+        str, typer.Option(help="public_service, internal or research.")
+    ] = "public_service",
+    stage: Annotated[
+        str, typer.Option(help="pretraining, fine_tuning or alignment.")
+    ] = "pretraining",
+) -> None:
+    """Draft a manifest from published dataset metadata; review its TODOs, then validate it."""
+    from provenance.importers import run_import
+
+    if output.exists():
+        _fail(BadInput(f"{output} exists; choose another -o path (nothing was overwritten)"))
+    if intended_use not in ("public_service", "internal", "research") or stage not in (
+        "pretraining",
+        "fine_tuning",
+        "alignment",
+    ):
+        _fail(
+            BadInput(
+                "--intended-use: public_service, internal or research; --stage: pretraining, fine_tuning or alignment"
+            )
+        )
+    try:
+        manifest = run_import(kind, source, output, provider, service, intended_use, stage)
+    except ProvenanceError as exc:
+        _fail(exc)
+    n = sum(len(d["sources"]) for d in manifest["datasets"])
+    out.print(
+        f"[green]wrote[/] {output}: {len(manifest['datasets'])} dataset(s), {n} source(s). "
+        f"Fill the TODOs, then: provenance validate {output}"
+    )
+
+
 pi_app = typer.Typer(help="Personal information: data-subject lookups.", no_args_is_help=True)
 app.add_typer(pi_app, name="pi")
 
