@@ -9,6 +9,7 @@ reported at once, and unknown names list the known ones.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,35 @@ def _settings(
         ]
 
 
+def _steps(
+    table: str,
+    noun: str,
+    registry: Mapping[str, Any],
+    doc: dict[str, Any],
+    file: str,
+    problems: list[Problem],
+) -> list[tuple[str, BaseModel]]:
+    """Validated (name, settings) of every ``[table.NAME]``; problems are appended, not raised."""
+    out: list[tuple[str, BaseModel]] = []
+    for name, raw in doc.get(table, {}).items():
+        if name not in registry:
+            known = ", ".join(sorted(registry))
+            problems.append(
+                Problem(
+                    file,
+                    f"{table}.{name}",
+                    f"unknown {noun}; known {noun}s: {known}",
+                    code="unknown",
+                )
+            )
+            continue
+        settings, errs = _settings(table, name, registry[name].Settings, raw, file)
+        problems += errs
+        if settings is not None:
+            out.append((name, settings))
+    return out
+
+
 def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pipeline:
     """Load, validate and prepare a pipeline; raise :class:`BadInput` listing every problem."""
     path = resolve_pipeline(name_or_path, default)
@@ -126,38 +156,12 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
     for key, value in (("batch_rows", batch_rows), ("shard_rows", shard_rows)):
         if not isinstance(value, int) or value < 1:
             problems.append(Problem(file, f"reader.{key}", "must be a positive integer"))
-    checks: list[Check] = []
-    for name, raw in doc.get("checks", {}).items():
-        if name not in CHECKS:
-            problems.append(
-                Problem(
-                    file,
-                    f"checks.{name}",
-                    f"unknown check; known checks: {', '.join(sorted(CHECKS))}",
-                    code="unknown",
-                )
-            )
-            continue
-        settings, errs = _settings("checks", name, CHECKS[name].Settings, raw, file)
-        problems += errs
-        if settings is not None:
-            checks.append(CHECKS[name](settings))
-    scanners: list[ScannerSpec] = []
-    for name, raw in doc.get("scanners", {}).items():
-        if name not in SCANNERS:
-            problems.append(
-                Problem(
-                    file,
-                    f"scanners.{name}",
-                    f"unknown scanner; known scanners: {', '.join(sorted(SCANNERS))}",
-                    code="unknown",
-                )
-            )
-            continue
-        settings, errs = _settings("scanners", name, SCANNERS[name].Settings, raw, file)
-        problems += errs
-        if settings is not None:
-            scanners.append(ScannerSpec(name, settings.model_dump()))
+    check_settings = _steps("checks", "check", CHECKS, doc, file, problems)
+    checks: list[Check] = [CHECKS[name](settings) for name, settings in check_settings]
+    scanners = [
+        ScannerSpec(name, settings.model_dump())
+        for name, settings in _steps("scanners", "scanner", SCANNERS, doc, file, problems)
+    ]
     severity = doc.get("severity", {})
     for code, level in severity.items():
         if level not in SEVERITIES:

@@ -106,47 +106,35 @@ class DenyList(Check):
         tail = low.rsplit("/", 1)[-1].removeprefix("hf:")
         return next(((e, lst) for e, lst in self.ids if e in (low, tail)), None)
 
+    def _listed(self, source_id: str, what: str, name: str, entry: str, list_name: str) -> None:
+        self.find(
+            "SRC-04",
+            "7(1)",
+            "blocker",
+            ("source", source_id),
+            "deny_listed_id",
+            ID_HIT,
+            {"entry": entry, "list": list_name, "matched": name},
+            key=name,
+            what=what,
+            what_zh=_WHAT_ZH[what],
+            name=name,
+            entry=entry,
+            list=list_name,
+        )
+
     def check(self, ctx: CheckContext) -> None:
         for ds, src in ctx.lm.manifest.sources():
             candidates = [("source", src.id), ("dataset", ds.id)] + [
                 ("upstream dataset", u) for u in src.upstream
             ]
             for what, name in candidates:
-                hit = self._id_hit(name)
-                if hit:
-                    self.find(
-                        "SRC-04",
-                        "7(1)",
-                        "blocker",
-                        ("source", src.id),
-                        "deny_listed_id",
-                        ID_HIT,
-                        {"entry": hit[0], "list": hit[1], "matched": name},
-                        key=name,
-                        what=what,
-                        what_zh=_WHAT_ZH[what],
-                        name=name,
-                        entry=hit[0],
-                        list=hit[1],
-                    )
+                if hit := self._id_hit(name):
+                    self._listed(src.id, what, name, *hit)
             if src.url and (host := host_of(src.url)):
                 for dom, lst in self.domains:
                     if host_matches(host, dom):
-                        self.find(
-                            "SRC-04",
-                            "7(1)",
-                            "blocker",
-                            ("source", src.id),
-                            "deny_listed_id",
-                            ID_HIT,
-                            {"entry": dom, "list": lst, "matched": src.url},
-                            key=src.url,
-                            what="source URL",
-                            what_zh=_WHAT_ZH["source URL"],
-                            name=src.url,
-                            entry=dom,
-                            list=lst,
-                        )
+                        self._listed(src.id, "source URL", src.url, dom, lst)
             if src.collection and src.collection.log:
                 rows, _, _ = ctx.records(src.collection.log)
                 counts: dict[tuple[str, str], int] = {}
