@@ -20,7 +20,10 @@ demo: $(STAMP)
 	@$(BIN)/provenance audit examples/demo/manifest.yaml --db $(DEMO_DB); rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo; echo "Exit code $$rc (0 = no blocking findings, 1 = blocking findings: expected for the demo)."; \
-	  echo "Dossier: $(DEMO_DB)  — try: $(BIN)/provenance sql --db $(DEMO_DB) \"SELECT article, severity, count(*) FROM findings GROUP BY ALL\""
+	  echo "Dossier: $(DEMO_DB)  — try: $(BIN)/provenance sql --db $(DEMO_DB) \"SELECT article, severity, count(*) FROM findings GROUP BY ALL\""; \
+	  run=$$($(BIN)/provenance sql --db $(DEMO_DB) "SELECT run_id FROM latest_run" --format csv | tail -n 1); \
+	  rm -rf out/demo-dossier; $(BIN)/provenance export --db $(DEMO_DB) --run $$run --out out/demo-dossier >/dev/null && \
+	  echo "Regulator bundle: out/demo-dossier/ (open dossier.html; check with: $(BIN)/provenance verify out/demo-dossier)"
 
 ## test: the whole suite (lint and type checks included).
 test: $(STAMP) lint typecheck

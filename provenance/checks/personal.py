@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
 from provenance.findings import Message
+from provenance.pii.classify import entity_zh
 
 ANY_BASIS = {
     "consent",
@@ -33,11 +34,11 @@ SENSITIVE_BASIS = {"separate_consent", "guardian_consent", "legal_duty", "anonym
 
 NO_BASIS = Message(
     en="source '{source}' holds personal information ({types}; {records} of {scanned} records, {rate:.2%}) but declares no legal basis",
-    zh="来源“{source}”含个人信息（{types}；{scanned} 条记录中 {records} 条，{rate:.2%}），但未声明处理的合法性基础",
+    zh="来源“{source}”含个人信息（{types_zh}；{scanned} 条记录中 {records} 条，{rate:.2%}），但未声明处理的合法性基础",
 )
 SENSITIVE = Message(
     en="source '{source}' holds sensitive personal information ({types}; {records} records) under legal basis '{basis}'; separate consent or another basis for sensitive information is required",
-    zh="来源“{source}”含敏感个人信息（{types}；{records} 条记录），声明的合法性基础为“{basis}”；处理敏感个人信息须取得单独同意或具备其他合法性基础",
+    zh="来源“{source}”含敏感个人信息（{types_zh}；{records} 条记录），声明的合法性基础为“{basis}”；处理敏感个人信息须取得单独同意或具备其他合法性基础",
 )
 MINORS = Message(
     en="source '{source}' holds identity numbers of {count} child(ren) under 14 at collection time without guardian consent",
@@ -45,7 +46,7 @@ MINORS = Message(
 )
 SUMMARY = Message(
     en="source '{source}': {records} of {scanned} records hold personal information ({types})",
-    zh="来源“{source}”：{scanned} 条记录中有 {records} 条含个人信息（{types}）",
+    zh="来源“{source}”：{scanned} 条记录中有 {records} 条含个人信息（{types_zh}）",
 )
 
 
@@ -125,6 +126,7 @@ class PersonalInformationBasis(Check):
                 records=recs,
                 scanned=total,
                 types=names,
+                types_zh=entity_zh(sorted(types)),
             )
             if basis not in ANY_BASIS:
                 self.find(
@@ -137,6 +139,7 @@ class PersonalInformationBasis(Check):
                     {"records": recs, "scanned": total, "types": sorted(types)},
                     source=sid,
                     types=names,
+                    types_zh=entity_zh(sorted(types)),
                     records=recs,
                     scanned=total,
                     rate=recs / total,
@@ -153,6 +156,7 @@ class PersonalInformationBasis(Check):
                     {"types": sorted(sens), "basis": basis},
                     source=sid,
                     types=", ".join(sorted(sens)),
+                    types_zh=entity_zh(sorted(sens)),
                     records=sum(v[1] for v in sens.values()),
                     basis=basis,
                 )

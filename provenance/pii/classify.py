@@ -39,3 +39,23 @@ def is_minor(entity_type: str, value: str, on: dt.date) -> bool:
 def is_sensitive(entity_type: str, minor: bool) -> bool:
     """Sensitive personal information: financial accounts, and anything about a child under 14."""
     return entity_type in SENSITIVE or minor
+
+
+ENTITY_ZH = {
+    "CN_RESIDENT_ID": "居民身份证号",
+    "CN_RESIDENCE_PERMIT": "居住证号",
+    "CN_MOBILE": "手机号",
+    "BANK_CARD": "银行卡号",
+    "CN_USCC": "统一社会信用代码",
+    "CN_PASSPORT": "护照号",
+    "CN_TRAVEL_PERMIT": "通行证号",
+    "PERSON": "姓名",
+    "LOCATION": "地址",
+    "EMAIL_ADDRESS": "电子邮箱",
+    "IP_ADDRESS": "IP 地址",
+}
+
+
+def entity_zh(types: list[str]) -> str:
+    """Chinese names of entity types, joined for a message."""
+    return "、".join(ENTITY_ZH.get(t, t) for t in types)

@@ -98,8 +98,8 @@ class ReaderBase:
 
     def _corrupt(self, line: int, exc: BaseException) -> ShardError:
         return ShardError(
-            f"{self.name}: compressed stream is corrupt or truncated (read through line {line}) "
-            f"({type(exc).__name__}); re-export the file or exclude it"
+            f"{self.name}: compressed stream is corrupt or truncated ({type(exc).__name__}); "
+            f"{line} line(s) were read before the damage; re-export the file or exclude it"
         )
 
     def _rows_to_batches(
