@@ -158,10 +158,7 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
             problems.append(Problem(file, f"reader.{key}", "must be a positive integer"))
     check_settings = _steps("checks", "check", CHECKS, doc, file, problems)
     checks: list[Check] = [CHECKS[name](settings) for name, settings in check_settings]
-    scanners = [
-        ScannerSpec(name, settings.model_dump())
-        for name, settings in _steps("scanners", "scanner", SCANNERS, doc, file, problems)
-    ]
+    scanner_settings = _steps("scanners", "scanner", SCANNERS, doc, file, problems)
     severity = doc.get("severity", {})
     for code, level in severity.items():
         if level not in SEVERITIES:
@@ -172,6 +169,10 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
         raise BadInput(f"pipeline {path} has {len(problems)} problem(s)", problems)
     for check in checks:
         check.prepare(path.parent)
+    scanners = [
+        ScannerSpec(name, SCANNERS[name].prepare(settings, path.parent).model_dump())
+        for name, settings in scanner_settings
+    ]
     return Pipeline(
         name=str(meta.get("name", path.stem)),
         path=path.resolve(),

@@ -75,8 +75,20 @@ def _run_class(ch: str) -> str:
 class FastAnalyzer:
     """Batch analysis giving presidio's answers; ``analyzer`` is the engine of record."""
 
-    def __init__(self, analyzer: AnalyzerEngine, window_margin: int = 128) -> None:
+    def __init__(
+        self,
+        analyzer: AnalyzerEngine,
+        window_margin: int = 128,
+        custom_prefilters: list[str | None] | None = None,
+    ) -> None:
         self.analyzer = analyzer
+        # custom patterns add their own prefilter; one without a prefilter disables skipping
+        extra = list(custom_prefilters or [])
+        self.prefilter: str | None = (
+            None
+            if any(p is None for p in extra)
+            else "|".join([PREFILTER, *(f"(?:{p})" for p in extra if p)])
+        )
         self.margin = window_margin
         enhancer = analyzer.context_aware_enhancer
         # the enhancer walks back from the entity's token collecting prefix_count + 1 keyword
@@ -111,8 +123,11 @@ class FastAnalyzer:
                 if t:
                     out[i] = self.analyzer.analyze(t, language=guess_language(t))
             return out
-        mask = pc.fill_null(pc.match_substring_regex(texts, PREFILTER), False)
-        idx = pc.indices_nonzero(mask).to_pylist()
+        if self.prefilter is None:
+            idx = pc.indices_nonzero(pc.is_valid(texts)).to_pylist()
+        else:
+            mask = pc.fill_null(pc.match_substring_regex(texts, self.prefilter), False)
+            idx = pc.indices_nonzero(mask).to_pylist()
         if not idx:
             return out
         for i, t in zip(idx, pc.take(texts, pa.array(idx)).to_pylist(), strict=True):

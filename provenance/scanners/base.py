@@ -10,6 +10,7 @@ the data and never change it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -45,6 +46,12 @@ class Scanner:
 
     def __init__(self, settings: BaseModel) -> None:
         self.settings = settings
+
+    @classmethod
+    def prepare(cls, settings: BaseModel, pipeline_dir: Path) -> BaseModel:
+        """Validate rule files named in the settings when the pipeline loads (raise BadInput) and
+        make their paths absolute for the workers; default: nothing to prepare."""
+        return settings
 
     def scan(self, batch: pa.RecordBatch, ctx: ShardContext) -> dict[str, pa.Table]:
         """Look at one batch; return result tables now, or accumulate and return ``{}``."""

@@ -8,11 +8,13 @@ date against the record's collection time (or the scanner's reference date).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import ClassVar
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from provenance.errors import BadInput
 from provenance.scanners.base import Scanner, ShardContext
 
 HITS_SCHEMA = pa.schema(
@@ -50,6 +52,9 @@ class PersonalSettings(BaseModel):
     reference_date: dt.date | None = Field(
         default=None, description="Date for the under-14 test when a record has no collection time."
     )
+    patterns: list[str] = Field(
+        default=[], description="Extra PII pattern files (TOML, see provenance/pii/custom.py)."
+    )
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -61,6 +66,15 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _find(name: str, pipeline_dir: Path) -> Path:
+    from provenance.resources import data_dir
+
+    for base in (pipeline_dir, data_dir("schemas")):
+        if (base / name).is_file():
+            return (base / name).resolve()
+    raise BadInput(f"PII pattern file {name!r} not found in {pipeline_dir} or the bundled schemas/")
+
+
 class PersonalInformation(Scanner):
     """PII hits per record and counts per entity type."""
 
@@ -69,14 +83,27 @@ class PersonalInformation(Scanner):
     Settings: ClassVar[type[BaseModel]] = PersonalSettings
     outputs: ClassVar[tuple[str, ...]] = ("pii_hits", "pii_counts")
 
+    @classmethod
+    def prepare(cls, settings: BaseModel, pipeline_dir: Path) -> BaseModel:
+        from provenance.pii.custom import load_patterns
+
+        cfg: PersonalSettings = settings  # type: ignore[assignment]
+        paths = [_find(p, pipeline_dir) for p in cfg.patterns]
+        for p in paths:
+            load_patterns(p)  # validate now, before any work
+        return cfg.model_copy(update={"patterns": [str(p) for p in paths]})
+
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)
         # imported here: presidio and spaCy load in the worker that scans, not at CLI start-up
         from provenance.pii import fast_analyzer
+        from provenance.pii.custom import load_patterns
         from provenance.pii.protect import load_key
 
         self.cfg: PersonalSettings = settings  # type: ignore[assignment]
-        self.analyzer = fast_analyzer(tuple(sorted(self.cfg.models.items())))
+        custom = tuple(c for p in self.cfg.patterns for c in load_patterns(Path(p)))
+        self.custom_sensitive = {c[0] for c in custom if c[4]}
+        self.analyzer = fast_analyzer(tuple(sorted(self.cfg.models.items())), custom)
         self.key = load_key()
         self.scanned = 0
         self.records_with: dict[str, int] = {}
@@ -114,7 +141,8 @@ class PersonalInformation(Scanner):
                         "masked": mask(r.entity_type, value),
                         "value_hash": value_hash(self.key, r.entity_type, value),
                         "personal": is_personal(r.entity_type, value),
-                        "sensitive": is_sensitive(r.entity_type, minor),
+                        "sensitive": is_sensitive(r.entity_type, minor)
+                        or r.entity_type in self.custom_sensitive,
                         "minor": minor,
                     }
                 )
