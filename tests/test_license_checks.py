@@ -235,3 +235,12 @@ def test_cli_classify_text_and_csv(tmp_path: Path) -> None:
         [*run, "--csv", str(src), "--column", "nope"], capture_output=True, text=True
     )
     assert res.returncode == 2 and "columns are" in res.stderr
+
+
+def test_snippet_context_names_are_masked(corpus: Corpus, run_audit: Any) -> None:
+    rows = [{"text": "联系人：王小明，版权所有，未经许可不得转载。"}, *TEXT]
+    _open(corpus, "names", "CC-BY-4.0", "names/*.jsonl", rows)
+    _, con = run_audit(corpus.write())
+    snippets = [r[0] for r in con.execute("SELECT snippet FROM rights_notices").fetchall()]
+    assert snippets and all("王小明" not in s for s in snippets)
+    assert any("版权所有" in s for s in snippets)

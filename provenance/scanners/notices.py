@@ -2,8 +2,8 @@
 
 Per batch, Arrow's RE2 kernels find which records carry a notice (cheap, vectorised); only those
 records are searched again in Python for positions and a snippet. Snippets keep the notice and a
-little context with every digit of the context masked and e-mail addresses removed, so a snippet
-cannot carry a phone number or an identifier. Counts are exact; snippets are capped per shard.
+little context with every digit of the context masked and e-mail addresses removed, and then
+anything presidio finds in it (a cued name, say) masked too. Counts are exact; snippets are capped per shard.
 """
 
 from __future__ import annotations
@@ -76,6 +76,21 @@ class NoticeSettings(BaseModel):
 def mask_context(text: str) -> str:
     """Mask digits and e-mail addresses in snippet context."""
     return re.sub(r"\d", "#", _EMAIL.sub("***@***", text))
+
+
+def mask_personal(snippets: list[str]) -> list[str]:
+    """Mask whatever the PII analyzer finds in snippets (a name in the context, say): the
+    digit and e-mail masking above catches identifiers, this catches the rest."""
+    from provenance.pii import fast_analyzer  # loaded once per worker, shared with the PII scanner
+
+    results = fast_analyzer().analyze_batch(pa.array(snippets, pa.string()))
+    out = []
+    for text, found in zip(snippets, results, strict=True):
+        chars = list(text)
+        for r in found:
+            chars[r.start : r.end] = "*" * (r.end - r.start)
+        out.append("".join(chars))
+    return out
 
 
 def snippet(text: str, start: int, end: int, context: int) -> str:
@@ -152,6 +167,10 @@ class RightsNotices(Scanner):
             for k in self.records_with
         ]
         hits = [row for rows in self.rows.values() for row in rows]
+        if hits:
+            masked = mask_personal([str(h["snippet"]) for h in hits])
+            for h, text in zip(hits, masked, strict=True):
+                h["snippet"] = text
         return {
             "rights_notice_counts": pa.Table.from_pylist(counts, schema=COUNTS_SCHEMA),
             "rights_notices": pa.Table.from_pylist(hits, schema=HITS_SCHEMA),
