@@ -1,12 +1,17 @@
-"""Personal information detection: presidio offline, Chinese recognizers, a fast path, keyed hashes."""
+"""Personal information detection: presidio offline, Chinese recognizers, a fast path, keyed hashes.
+
+Importing this package is cheap: presidio and spaCy load only when an analyzer is built, in the
+worker that scans (the CLI and the checks only need :mod:`provenance.pii.classify`).
+"""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from provenance.pii.custom import CustomPattern
-from provenance.pii.engine import build_analyzer
-from provenance.pii.fast import FastAnalyzer
+if TYPE_CHECKING:
+    from provenance.pii.custom import CustomPattern
+    from provenance.pii.fast import FastAnalyzer
 
 
 @cache
@@ -14,9 +19,12 @@ def fast_analyzer(
     models: tuple[tuple[str, str], ...] = (), custom: tuple[CustomPattern, ...] = ()
 ) -> FastAnalyzer:
     """One analyzer per process and configuration (building one loads spaCy)."""
+    from provenance.pii.engine import build_analyzer
+    from provenance.pii.fast import FastAnalyzer
+
     return FastAnalyzer(
         build_analyzer(dict(models), custom), custom_prefilters=[c[5] for c in custom]
     )
 
 
-__all__ = ["FastAnalyzer", "build_analyzer", "fast_analyzer"]
+__all__ = ["fast_analyzer"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from provenance.pii.recognizers.cn_resident_id import birth_date
+from provenance.pii.identifiers import birth_date
 
 SENSITIVE = {"BANK_CARD"}
 ORGANISATION = {"CN_USCC"}

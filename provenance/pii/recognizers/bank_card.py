@@ -8,18 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from provenance.pii.identifiers import luhn_ok
 from provenance.pii.recognizers.base import L, ProvenanceRecognizer, R
-
-
-def luhn_ok(digits: str) -> bool:
-    """Luhn (mod 10) check over the digits of ``digits``."""
-    ds = [int(c) for c in digits if c.isdigit()]
-    total = 0
-    for i, d in enumerate(reversed(ds)):
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return len(ds) >= 12 and total % 10 == 0
 
 
 class BankCardRecognizer(ProvenanceRecognizer):

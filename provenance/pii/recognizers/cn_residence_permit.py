@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from provenance.pii.identifiers import ric_checksum_ok
 from provenance.pii.recognizers.base import L, ProvenanceRecognizer, R
-from provenance.pii.recognizers.cn_resident_id import ric_checksum_ok
 
 
 class CnResidencePermitRecognizer(ProvenanceRecognizer):

@@ -8,36 +8,12 @@ no check digit and is not detected (too many false positives in corpora).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
+from provenance.pii.identifiers import birth_date, ric_checksum_ok
 from provenance.pii.recognizers.base import L, ProvenanceRecognizer, R
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK = "10X98765432"
-
-
-def ric_checksum_ok(value: str) -> bool:
-    """MOD 11-2 check character and a real YYYYMMDD birth date."""
-    v = value.upper()
-    if len(v) != 18 or not v[:17].isdigit():
-        return False
-    if CHECK[sum(int(c) * w for c, w in zip(v[:17], WEIGHTS, strict=True)) % 11] != v[17]:
-        return False
-    try:
-        dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-    except ValueError:
-        return False
-    return True
-
-
-def birth_date(value: str) -> dt.date | None:
-    """Birth date encoded in a valid 18-character ID number."""
-    return (
-        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-        if ric_checksum_ok(value)
-        else None
-    )
+__all__ = ["CnResidentIdRecognizer", "birth_date", "ric_checksum_ok"]
 
 
 class CnResidentIdRecognizer(ProvenanceRecognizer):

@@ -8,20 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from provenance.pii.identifiers import ric_checksum_ok, uscc_ok
 from provenance.pii.recognizers.base import L, ProvenanceRecognizer, R
-from provenance.pii.recognizers.cn_resident_id import ric_checksum_ok
-
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def uscc_ok(value: str) -> bool:
-    """Check character of a USCC."""
-    v = value.upper()
-    if len(v) != 18 or any(c not in ALPHABET for c in v):
-        return False
-    total = sum(ALPHABET.index(c) * w for c, w in zip(v[:17], WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31] == v[17]
 
 
 class CnUsccRecognizer(ProvenanceRecognizer):
