@@ -106,14 +106,96 @@ def mobile(rng: random.Random) -> str:
     return f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}"
 
 
+ZH_PLACES = [
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "杭州",
+    "成都",
+    "武汉",
+    "西安",
+    "南京",
+    "重庆",
+    "苏州",
+    "天津",
+    "长沙",
+    "郑州",
+    "青岛",
+]
+ZH_ORGS = ["研究院", "大学", "统计局", "行业协会", "实验室", "发展中心", "科技公司", "出版社"]
+ZH_DETAILS = [
+    "{place}{org}于{year}年{month}月发布的数据显示，相关指标同比增长{pct}%。",
+    "在{place}，约有{n}家单位参与了{t}试点项目。",
+    "{place}{org}的负责人表示，下一阶段将重点关注{t}与{t2}的结合。",
+    "截至{year}年底，{place}已建成{n}个{t}示范点。",
+]
+EN_PLACES = [
+    "Leeds",
+    "Austin",
+    "Lyon",
+    "Osaka",
+    "Porto",
+    "Oslo",
+    "Quebec",
+    "Adelaide",
+    "Nairobi",
+    "Turin",
+    "Boston",
+    "Kraków",
+]
+EN_ORGS = [
+    "institute",
+    "university",
+    "statistics office",
+    "trade association",
+    "laboratory",
+    "press",
+    "foundation",
+]
+EN_DETAILS = [
+    "A {org} in {place} reported a {pct} percent change in {year}.",
+    "About {n} groups in {place} joined a pilot on {t} last {month_en}.",
+    "The {org} in {place} plans to combine {t} with {t2} next year.",
+    "By the end of {year}, {place} had opened {n} centres for {t}.",
+]
+MONTHS_EN = ["January", "March", "May", "July", "September", "November"]
+
+
+def _slots(
+    rng: random.Random, topics: list[str], places: list[str], orgs: list[str]
+) -> dict[str, object]:
+    return {
+        "t": rng.choice(topics),
+        "t2": rng.choice(topics),
+        "place": rng.choice(places),
+        "org": rng.choice(orgs),
+        "year": rng.randint(2015, 2026),
+        "month": rng.randint(1, 12),
+        "month_en": rng.choice(MONTHS_EN),
+        "pct": rng.randint(2, 48),
+        "n": rng.randint(3, 900),
+    }
+
+
 def zh_text(rng: random.Random, n: int = 4) -> str:
-    t = rng.choice(ZH_TOPICS)
-    return "".join(rng.choice(ZH_PHRASES).format(t=t) for _ in range(n))
+    parts = []
+    for _ in range(n):
+        slots = _slots(rng, ZH_TOPICS, ZH_PLACES, ZH_ORGS)
+        parts.append(
+            rng.choice(ZH_PHRASES).format(**slots) + rng.choice(ZH_DETAILS).format(**slots)
+        )
+    return "".join(parts)
 
 
 def en_text(rng: random.Random, n: int = 4) -> str:
-    t = rng.choice(EN_TOPICS)
-    return " ".join(rng.choice(EN_PHRASES).format(t=t) for _ in range(n))
+    parts = []
+    for _ in range(n):
+        slots = _slots(rng, EN_TOPICS, EN_PLACES, EN_ORGS)
+        parts.append(
+            rng.choice(EN_PHRASES).format(**slots) + " " + rng.choice(EN_DETAILS).format(**slots)
+        )
+    return " ".join(parts)
 
 
 def gz_bytes(data: bytes) -> bytes:
