@@ -96,7 +96,7 @@ class SourceCoverage(Check):
                     "DOC-02",
                     "19",
                     "high",
-                    ("file", f.file_id),
+                    ("file", f"{f.root_id}/{f.relpath}"),
                     "unreadable_file",
                     UNREADABLE,
                     {"path": f.relpath, "root": f.root_id},
