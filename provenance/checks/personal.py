@@ -11,25 +11,17 @@ counts) and checks each source's ``legal_basis``:
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
 from provenance.findings import Message
+from provenance.manifest.model import LegalBasis
 from provenance.pii.classify import entity_zh
 
-ANY_BASIS = {
-    "consent",
-    "separate_consent",
-    "guardian_consent",
-    "contract",
-    "legal_duty",
-    "public_interest_news",
-    "publicly_disclosed",
-    "anonymised",
-    "other",
-}
+# every declared basis except "none" (the manifest's LegalBasis is the single list of them)
+ANY_BASIS = set(get_args(LegalBasis)) - {"none"}
 SENSITIVE_BASIS = {"separate_consent", "guardian_consent", "legal_duty", "anonymised"}
 
 NO_BASIS = Message(
