@@ -23,6 +23,7 @@ from provenance.errors import EXIT_BLOCKING, EXIT_OK, BadInput, InternalError, s
 from provenance.executors import ShardJob, ShardResult, make_executor
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
+from provenance.manifest.rows import manifest_rows
 from provenance.pipeline import Pipeline, load_pipeline
 from provenance.plan import Plan, make_plan
 from provenance.store import Store
@@ -84,75 +85,6 @@ class RunResult:
 def new_run_id() -> str:
     """Sortable, unique: UTC time plus random suffix."""
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-
-
-def manifest_rows(lm: LoadedManifest, plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    """Rows for datasets, sources, models and planned files."""
-    m = lm.manifest
-    datasets = [
-        {
-            "dataset_id": d.id,
-            "name": d.name,
-            "stage": d.stage,
-            "modality": d.modality,
-            "languages": d.languages,
-            "description": d.description,
-        }
-        for d in m.datasets
-    ]
-    sources = [
-        {
-            "source_id": s.id,
-            "dataset_id": d.id,
-            "name": s.name,
-            "source_type": s.source_type,
-            "origin": s.origin.region,
-            "country": s.origin.country,
-            "url": s.url,
-            "license_raw": s.license,
-            "legal_basis": s.legal_basis,
-            "collection_start": s.collection_period.start if s.collection_period else None,
-            "collection_end": s.collection_period.end if s.collection_period else None,
-            "upstream": s.upstream,
-            "generator_model": " ".join(
-                filter(None, [s.generator_model.name, s.generator_model.version])
-            )
-            if s.generator_model
-            else None,
-            "is_pointer_dataset": s.is_pointer_dataset,
-        }
-        for d, s in m.sources()
-    ]
-    models = [
-        {
-            "model_id": x.id,
-            "name": x.name,
-            "version": x.version,
-            "provider": x.provider,
-            "third_party": x.third_party,
-            "license": x.license,
-            "source_url": x.source_url,
-            "filing_number": x.filing_number,
-        }
-        for x in m.foundation_models
-    ]
-    files = [
-        {
-            "file_id": f.file_id,
-            "source_id": f.source_id,
-            "dataset_id": f.dataset_id,
-            "root_id": f.root_id,
-            "path": f.relpath,
-            "format": f.format,
-            "compression": f.compression,
-            "bytes": f.bytes,
-            "mtime_ns": f.mtime_ns,
-            "status": "error" if f.error else "planned",
-            "error": f.error,
-        }
-        for f in plan.files
-    ]
-    return {"datasets": datasets, "sources": sources, "models": models, "files": files}
 
 
 def _fault(committed: int) -> None:

@@ -16,67 +16,14 @@ from typing import Any, ClassVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
+from provenance.checks.license_text import USE_EN, USE_ZH, M
+from provenance.checks.rights import RightsNoticeRates
 from provenance.errors import BadInput, Problem
-from provenance.findings import SEVERITIES, Message, Severity
+from provenance.findings import SEVERITIES, Severity
 from provenance.licenses import LicenseIndex, LicenseVerdict, _combine, index_with
 from provenance.licenses.data import Terms
 from provenance.manifest import Source
 from provenance.resources import data_dir
-
-USE_ZH = {"public_service": "面向公众的服务", "internal": "内部使用", "research": "研究"}
-USE_EN = {"public_service": "public service", "internal": "internal use", "research": "research"}
-OPEN_CATEGORIES = {"public_domain", "permissive", "weak_copyleft", "strong_copyleft"}
-
-M = {
-    "non_commercial": Message(
-        en="{kind} '{subject}' is under {spdx} ({cat_en}), which forbids commercial use; intended use: {use_en}",
-        zh="{kind_zh}“{subject}”适用 {spdx}（{cat_zh}），禁止商业使用；本服务用途：{use_zh}",
-    ),
-    "research_only": Message(
-        en="{kind} '{subject}' is licensed for research only ({spdx}); intended use: {use_en}",
-        zh="{kind_zh}“{subject}”仅限研究使用（{spdx}）；本服务用途：{use_zh}",
-    ),
-    "no_derivatives": Message(
-        en="{kind} '{subject}' is under no-derivatives terms ({spdx}); a model trained on it may be an adaptation",
-        zh="{kind_zh}“{subject}”适用禁止演绎条款（{spdx}），以其训练的模型可能构成演绎作品",
-    ),
-    "share_alike": Message(
-        en="{kind} '{subject}' carries share-alike obligations ({spdx}); track them for derived data and models",
-        zh="{kind_zh}“{subject}”附相同方式共享义务（{spdx}），须在衍生数据与模型中跟踪",
-    ),
-    "forbids_competing_models": Message(
-        en="{kind} '{subject}' is under terms that forbid using it to train or improve other models ({spdx})",
-        zh="{kind_zh}“{subject}”的条款（{spdx}）禁止将其用于训练或改进其他模型",
-    ),
-    "model_terms": Message(
-        en="{kind} '{subject}' is under model terms with use restrictions ({spdx}); review them against the service",
-        zh="{kind_zh}“{subject}”适用附使用限制的模型条款（{spdx}），须对照本服务审查",
-    ),
-    "unknown_license": Message(
-        en="{kind} '{subject}': licence '{raw}' cannot be identified ({reason})",
-        zh="{kind_zh}“{subject}”：无法识别许可证“{raw}”（{reason}）",
-    ),
-    "ambiguous_license": Message(
-        en="{kind} '{subject}': licence '{raw}' is ambiguous ({reason}); state the exact licence",
-        zh="{kind_zh}“{subject}”：许可证“{raw}”不明确（{reason}），请写明确切许可证",
-    ),
-    "proprietary_without_contract": Message(
-        en="{kind} '{subject}' is under proprietary terms ({spdx}) and no contract or authorisation is on file",
-        zh="{kind_zh}“{subject}”为专有条款（{spdx}），且无合同或授权文件",
-    ),
-    "license_laundering": Message(
-        en="source '{subject}' declares {declared} ({declared_cat_en}) but derives from '{upstream}' under {upstream_spdx} ({upstream_cat_en}): the upstream terms still apply",
-        zh="来源“{subject}”声明为 {declared}（{declared_cat_zh}），但其上游“{upstream}”适用 {upstream_spdx}（{upstream_cat_zh}），上游条款仍然适用",
-    ),
-    "upstream_undeclared": Message(
-        en="source '{subject}' derives from '{upstream}', which the manifest does not describe; its terms were not checked",
-        zh="来源“{subject}”源自清单未描述的“{upstream}”，其许可条款未能核查",
-    ),
-    "rights_reserved_in_open_source": Message(
-        en="source '{subject}' is declared {spdx} but {rate:.1%} of its records ({count} of {total}) carry rights reservations",
-        zh="来源“{subject}”声明为 {spdx}，但其 {rate:.1%} 的记录（{total} 条中 {count} 条）带有权利保留声明",
-    ),
-}
 
 
 class LicenseSettings(BaseModel):
@@ -104,7 +51,7 @@ def _find_file(name: str, pipeline_dir: Path) -> Path:
     raise BadInput(f"licence file {name!r} not found in {pipeline_dir} or the bundled schemas/")
 
 
-class Licenses(Check):
+class Licenses(RightsNoticeRates, Check):
     """Classify declared licences; inherit upstream terms; apply the policy; rate rights notices."""
 
     name: ClassVar[str] = "licenses"
@@ -112,7 +59,7 @@ class Licenses(Check):
     Settings: ClassVar[type[BaseModel]] = LicenseSettings
 
     def prepare(self, pipeline_dir: Path) -> None:
-        cfg: LicenseSettings = self.settings  # type: ignore[assignment]
+        cfg: LicenseSettings = self.settings
         path = _find_file(cfg.policy, pipeline_dir)
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
         problems = [
@@ -329,61 +276,4 @@ class Licenses(Check):
                     ),
                     upstream_cat_en=data.label(t.category, "en"),
                     upstream_cat_zh=data.label(t.category, "zh"),
-                )
-
-    def _rights_notices(
-        self, ctx: CheckContext, sources: dict[str, Source], declared: dict[str, LicenseVerdict]
-    ) -> None:
-        cfg: LicenseSettings = self.settings  # type: ignore[assignment]
-        rows = ctx.sql(
-            """SELECT f.source_id, c.kind, sum(c.records_with), sum(c.records_scanned), sum(c.hits)
-               FROM rights_notice_counts c JOIN files f ON f.run_id = c.run_id AND f.file_id = c.file_id
-               WHERE c.run_id = ? GROUP BY ALL ORDER BY ALL""",
-            [ctx.run_id],
-        )
-        for sid, kind, with_, scanned, hits in rows:
-            rate = (with_ / scanned) if scanned else 0.0
-            self.row(
-                "stats",
-                scope="source",
-                subject_id=sid,
-                metric="rights_notice_rate",
-                key=kind,
-                value=rate,
-            )
-            self.row(
-                "stats",
-                scope="source",
-                subject_id=sid,
-                metric="rights_notice_records",
-                key=kind,
-                value=float(with_),
-            )
-            self.row(
-                "stats",
-                scope="source",
-                subject_id=sid,
-                metric="rights_notice_hits",
-                key=kind,
-                value=float(hits),
-            )
-            v = declared.get(sid)
-            is_open = sources[sid].source_type in ("open_source", "public_data") or (
-                v is not None and v.category in OPEN_CATEGORIES
-            )
-            if (
-                kind == "any_reservation"
-                and is_open
-                and scanned >= cfg.min_records
-                and rate > cfg.reservation_rate
-            ):
-                self._emit(
-                    "rights_reserved_in_open_source",
-                    "source",
-                    sid,
-                    {"records_with_reservations": with_, "records": scanned, "rate": rate},
-                    spdx=(v.spdx if v and v.spdx else sources[sid].license or "open"),
-                    rate=rate,
-                    count=with_,
-                    total=scanned,
                 )
