@@ -13,7 +13,6 @@ languages, source types, origins and domains, and checks:
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from typing import Any, ClassVar
 
@@ -21,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
 from provenance.findings import Message
-from provenance.scanners.stats import bin_upper
+from provenance.measures import diversity, quantile
 
 ADDITIVE = ("records", "bytes", "characters", "tokens_est", "empty", "very_short", "garbled")
 
@@ -78,32 +77,6 @@ class DiversitySettings(BaseModel):
     bad_record_rate: float = Field(
         0.05, ge=0, le=1, description="Empty + garbled share that flags a source (DIV-03)."
     )
-
-
-def diversity(values: dict[str, float]) -> dict[str, float]:
-    """Shannon entropy (bits), effective number (2^H) and HHI of a distribution."""
-    total = sum(values.values())
-    if total <= 0:
-        return {"entropy": 0.0, "effective_number": 0.0, "hhi": 0.0, "categories": 0.0}
-    shares = [v / total for v in values.values() if v > 0]
-    h = -sum(p * math.log2(p) for p in shares)
-    return {
-        "entropy": h,
-        "effective_number": 2**h,
-        "hhi": sum(p * p for p in shares),
-        "categories": float(len(shares)),
-    }
-
-
-def quantile(hist: dict[int, float], q: float) -> float:
-    """Length quantile from the summed log-scale histogram (upper bound of the bin)."""
-    total = sum(hist.values())
-    acc = 0.0
-    for b in sorted(hist):
-        acc += hist[b]
-        if acc >= q * total:
-            return bin_upper(b)
-    return 0.0
 
 
 class Diversity(Check):
