@@ -257,6 +257,20 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
         "User-agent: ExampleBot\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n"
     )
     # wiki.example.org.cn: no snapshot archived
+    # safety reviews (TC260-003 §5.1a): before collection 120 of 4,000 sampled pages failed
+    # (passes); after collection 190 of 4,000 failed: under 5%, but not provably so
+    for stage, fails in (("pre", 120), ("post", 190)):
+        bad = set(rng.sample(range(4000), fails))
+        review = [
+            {
+                "item_id": f"{stage}-{k:05d}",
+                "verdict": "fail" if k in bad else "pass",
+                "risk": rng.choice(["A.1g", "A.2b", "A.4e"]) if k in bad else None,
+                "reviewer": f"R{k % 7}",
+            }
+            for k in range(4000)
+        ]
+        (ev / "zh_web" / f"review_{stage}.jsonl").write_bytes(jsonl(review))
 
 
 def open_web(root: Path, ev: Path, rng: random.Random) -> None:

@@ -31,3 +31,36 @@ def quantile(hist: dict[int, float], q: float) -> float:
         if acc >= q * total:
             return bin_upper(b)
     return 0.0
+
+
+def binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p), summed in log space (exact to float precision)."""
+    import numpy as np
+
+    if k >= n or p <= 0.0:
+        return 1.0
+    if k < 0 or p >= 1.0:
+        return 0.0
+    i = np.arange(1, k + 1, dtype=np.float64)
+    log_comb = np.concatenate(([0.0], np.cumsum(np.log(n - i + 1) - np.log(i))))
+    j = np.arange(0, k + 1, dtype=np.float64)
+    terms = log_comb + j * math.log(p) + (n - j) * math.log1p(-p)
+    top = float(terms.max())
+    return float(min(1.0, math.exp(top) * float(np.exp(terms - top).sum())))
+
+
+def clopper_pearson_upper(k: int, n: int, confidence: float = 0.95) -> float:
+    """One-sided Clopper-Pearson upper bound of a proportion with k failures in n samples."""
+    if n <= 0:
+        return 1.0
+    if k >= n:
+        return 1.0
+    alpha = 1.0 - confidence
+    lo, hi = k / n, 1.0
+    for _ in range(80):  # bisection: the CDF falls as p rises
+        mid = (lo + hi) / 2
+        if binomial_cdf(k, n, mid) > alpha:
+            lo = mid
+        else:
+            hi = mid
+    return hi

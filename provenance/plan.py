@@ -113,6 +113,10 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
         ):
             if p:
                 out.add((lm.base_dir / p).resolve())
+        if src.safety_review:
+            for sample in (src.safety_review.pre_collection, src.safety_review.post_collection):
+                if sample:
+                    out.add((lm.base_dir / sample.records).resolve())
         if src.collection and src.collection.robots_dir:
             robots = (lm.base_dir / src.collection.robots_dir).resolve()
             if robots.is_dir():

@@ -44,3 +44,22 @@ def test_quantiles_from_log_bins_bound_the_true_quantile() -> None:
         est = quantile(hist, q)
         assert true <= est <= true * 2 ** (1 / 4) + 1  # within one bin (a quarter octave) above
     assert bin_upper(int(length_bin(np.array([100.0]))[0])) >= 100
+
+
+@pytest.mark.parametrize(
+    ("k", "n"), [(0, 4000), (10, 4000), (176, 4000), (177, 4000), (178, 4000), (3, 50), (49, 50)]
+)
+def test_clopper_pearson_matches_the_beta_quantile(k: int, n: int) -> None:
+    from provenance.measures import clopper_pearson_upper
+
+    scipy_stats = pytest.importorskip("scipy.stats")
+    assert clopper_pearson_upper(k, n) == pytest.approx(
+        float(scipy_stats.beta.ppf(0.95, k + 1, n - k)), abs=1e-9
+    )
+
+
+def test_the_five_percent_rule_at_4000_items() -> None:
+    """At n = 4000 the 95% one-sided upper bound stays under 5% up to 177 bad items (not 176)."""
+    from provenance.measures import clopper_pearson_upper
+
+    assert clopper_pearson_upper(177, 4000) < 0.05 <= clopper_pearson_upper(178, 4000)

@@ -13,6 +13,7 @@ from provenance.checks.evidence import EvidenceFiles
 from provenance.checks.licenses import Licenses
 from provenance.checks.models import FoundationModels
 from provenance.checks.personal import PersonalInformationBasis
+from provenance.checks.sampling import SafetySampling
 from provenance.checks.sources import SourceLegitimacy
 
 CHECKS: dict[str, type[Check]] = {
@@ -24,6 +25,7 @@ CHECKS: dict[str, type[Check]] = {
         SourceLegitimacy,
         CrawlCompliance,
         FoundationModels,
+        SafetySampling,
         Licenses,
         PersonalInformationBasis,
         Diversity,

@@ -21,6 +21,7 @@ REQUIREMENT_OF_KIND = {
     "consent_records": ("SRC-10", "7(3)"),
     "filing": ("SRC-12", "7(1)"),
     "model_card": ("SRC-12", "7(1)"),
+    "safety_review": ("SRC-02", "7(1)"),
     "other": ("DOC-04", "19"),
 }
 
@@ -37,6 +38,7 @@ KIND_ZH = {
     "consent_records": "用户授权记录",
     "filing": "备案",
     "model_card": "模型卡",
+    "safety_review": "安全评估抽样",
     "other": "其他",
 }
 _STATUS_ZH = {"missing": "不存在", "unreadable": "无法读取"}
@@ -55,6 +57,10 @@ def manifest_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
             out.append(("source", src.id, "contract", src.contract.warranties))
         if src.collection and src.collection.log:
             out.append(("source", src.id, "collection_log", src.collection.log))
+        if src.safety_review:
+            for sample in (src.safety_review.pre_collection, src.safety_review.post_collection):
+                if sample:
+                    out.append(("source", src.id, "safety_review", sample.records))
         if src.authorization:
             out.append(("source", src.id, "consent_records", src.authorization.records))
     return out

@@ -142,6 +142,28 @@ class Authorization(Strict):
     opt_out_clicks: int | None = Field(default=None, ge=0)
 
 
+class ReviewSample(Strict):
+    """A safety review of a random sample of a source (TC260-003 §5.1a)."""
+
+    records: str = Field(
+        description="JSONL/CSV with item_id and verdict (pass / fail); risk and reviewer optional."
+    )
+    population: int | None = Field(
+        default=None, ge=1, description="Items the sample was drawn from."
+    )
+    seed: int | None = Field(
+        default=None, description="Random seed of the draw (reproducibility, DOC-04)."
+    )
+    reviewed_at: dt.date | None = None
+
+
+class SafetyReview(Strict):
+    """Before collection (SRC-02) and after collection, before training (SRC-03)."""
+
+    pre_collection: ReviewSample | None = None
+    post_collection: ReviewSample | None = None
+
+
 class GeneratorModel(Strict):
     name: str
     version: str | None = None
@@ -173,6 +195,7 @@ class Source(Strict):
     contract: Contract | None = None
     authorization: Authorization | None = None
     generator_model: GeneratorModel | None = None
+    safety_review: SafetyReview | None = None
     upstream: list[str] = Field(
         default=[], description="Dataset or source ids this one derives from."
     )

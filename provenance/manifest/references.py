@@ -148,6 +148,17 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
                 else:
                     seen_sources[sid] = loc
             issues += _evidence_paths(src, loc, base_dir, allowed)
+            review = src.get("safety_review")
+            if isinstance(review, dict):
+                for stage in ("pre_collection", "post_collection"):
+                    sample = review.get(stage)
+                    if isinstance(sample, dict):
+                        issues += _check_path(
+                            sample.get("records"),
+                            (*loc, "safety_review", stage, "records"),
+                            base_dir,
+                            allowed,
+                        )
             for parent, child in _PATH_FIELDS:
                 sub = src.get(parent)
                 if isinstance(sub, dict):
