@@ -361,6 +361,48 @@ def user_chat(root: Path, ev: Path, rng: random.Random) -> None:
     (ev / "consent" / "chat_consents.jsonl").write_bytes(jsonl(consents))
 
 
+def annotation(ev: Path) -> None:
+    """Annotation records of the chat fine-tuning set, with planted problems: a reviewer who
+    reviews their own batch, an unexamined annotator, a safety batch not fully reviewed, a batch
+    with illegal content still in use, and safety rules that miss two of the 31 risks."""
+    ann = ev / "annotation"
+    ann.mkdir(parents=True)
+    (ann / "rules_functional_v2.md").write_text(
+        "# 功能性标注规则 Functional annotation rules v2.0\n## Target\n## Data format\n## Method\n"
+        "## Quality indicators\n## Review\n",
+        encoding="utf-8",
+    )
+    (ann / "rules_safety_v1.md").write_text(
+        "# 安全性标注规则 Safety annotation rules v1.0\n## Target\n## Data format\n## Method\n"
+        "## Quality indicators\n## Review\n## Risks (A.1a … A.5a)\n",
+        encoding="utf-8",
+    )
+    roster = [
+        "annotator_id,type,trained_on,training_hours,exam_passed,qualified_until",
+        "A01,in_house,2026-01-05,16,true,2027-01-05",
+        "A02,in_house,2026-01-05,16,true,2027-01-05",
+        "A03,outsourced,2026-02-10,8,false,2027-02-10",
+        "R01,in_house,2026-01-05,24,true,2027-01-05",
+    ]
+    (ann / "annotators.csv").write_text("\n".join(roster) + "\n")
+    batches = [
+        "batch_id,kind,rule_id,annotator_id,reviewer_id,annotated_on,items,checked_items,accuracy,illegal_content,excluded"
+    ]
+    for i in range(12):
+        kind = "safety" if i % 4 == 3 else "functional"
+        annotator = ["A01", "A02", "A03"][i % 3]
+        reviewer = "A02" if i == 4 else "R01"  # batch 4: A02 reviews its own work
+        checked = 100 if kind == "safety" else 20
+        if i == 7:
+            checked = 60  # a safety batch of 100 items with only 60 reviewed
+        illegal = "true" if i == 9 else "false"  # found illegal content, not excluded
+        rule = "safety-v1" if kind == "safety" else "func-v2"
+        batches.append(
+            f"B{i:03d},{kind},{rule},{annotator},{reviewer},2026-06-{1 + i:02d},100,{checked},0.97,{illegal},false"
+        )
+    (ann / "batches.csv").write_text("\n".join(batches) + "\n")
+
+
 def synthetic(root: Path, rng: random.Random) -> None:
     lines = [
         f"问：什么是{t}？答：{zh_text(rng, 2)}" for t in (rng.choice(ZH_TOPICS) for _ in range(250))
@@ -394,6 +436,7 @@ def main(out: Path) -> None:
     commercial(root, ev, rng)
     user_chat(root, ev, rng)
     synthetic(root, rng)
+    annotation(ev)
     stray(root)
     (ev / "models").mkdir()
     (ev / "models" / "base-llm-filing.txt").write_text(

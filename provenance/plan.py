@@ -103,6 +103,13 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
     out = {lm.path}
     for model in lm.manifest.foundation_models:
         out |= {(lm.base_dir / e.path).resolve() for e in model.evidence}
+    for ds in lm.manifest.datasets:
+        if ds.annotation:
+            named = [r.path for r in ds.annotation.rules] + [
+                ds.annotation.annotators,
+                ds.annotation.batches,
+            ]
+            out |= {(lm.base_dir / p).resolve() for p in named if p}
     for _, src in lm.manifest.sources():
         out |= {(lm.base_dir / e.path).resolve() for e in src.evidence}
         for p in (

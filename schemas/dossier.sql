@@ -366,6 +366,18 @@ CREATE TABLE assessment (
 );
 COMMENT ON TABLE assessment IS 'Article 7 items (framework article7: conforms / attention / does not conform) and TC260-003 clauses (framework tc260: conforms / does not conform / not applicable), each with the fingerprints of the findings behind it and a reason wherever it does not conform.';
 
+CREATE TABLE annotation_rules (
+  run_id     VARCHAR NOT NULL,
+  dataset_id VARCHAR NOT NULL,
+  rule_id    VARCHAR NOT NULL,
+  kind       VARCHAR NOT NULL,
+  version    VARCHAR,
+  path       VARCHAR,
+  sections   VARCHAR[],
+  risks      VARCHAR[]
+);
+COMMENT ON TABLE annotation_rules IS 'Annotation rules per dataset (Art. 8, Art. 19 "annotation rules"): functional or safety, version, document path (hashed in evidence), sections present, TC260 risks covered.';
+
 -- Views: complete runs only.
 CREATE VIEW complete_runs AS
   SELECT * FROM runs WHERE status = 'complete';
@@ -462,7 +474,12 @@ CREATE VIEW article19 AS
   FROM complete_runs r
   UNION ALL
   SELECT r.run_id, 'annotation_rules', '标注规则',
-         to_json('no annotation rules are recorded in the manifest / 清单未记录标注规则')
+         coalesce((SELECT json_object('rules', json_group_array(json_object('dataset_id', a.dataset_id, 'rule_id', a.rule_id,
+                          'kind', a.kind, 'version', a.version, 'path', a.path, 'risks_covered', len(a.risks))),
+                          'metrics', (SELECT json_group_object(t.subject_id || '/' || t.metric || '/' || t.key, t.value)
+                                      FROM stats t WHERE t.run_id = r.run_id AND t.scope = 'annotation'))
+                   FROM annotation_rules a WHERE a.run_id = r.run_id HAVING count(*) > 0),
+                  to_json('no annotation rules are recorded in the manifest / 清单未记录标注规则'))
   FROM complete_runs r
   UNION ALL
   SELECT r.run_id, 'algorithm', '算法机制',

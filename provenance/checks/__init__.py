@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from provenance.checks.annotation import AnnotationCheck
 from provenance.checks.assessment import Assessment
 from provenance.checks.base import Check, CheckContext, CheckOutput
 from provenance.checks.coverage import SourceCoverage
@@ -30,6 +31,7 @@ CHECKS: dict[str, type[Check]] = {
         PersonalInformationBasis,
         Diversity,
         Duplicates,
+        AnnotationCheck,
         Assessment,
     )
 }

@@ -210,7 +210,7 @@ class Assessment(Check):
                     "blocking": sum(1 for f in related if SEVERITY_RANK[f.severity] >= 3),
                 },
             )
-        annotated = any(d.stage in ("fine_tuning", "alignment") for d in m.datasets)
+        annotated = any(d.stage in ("fine_tuning", "alignment") or d.annotation for d in m.datasets)
         for order, (clause, en, zh, reqs, applies, needs) in enumerate(TC260, 1):
             applicable = {
                 "always": True,

@@ -22,6 +22,8 @@ REQUIREMENT_OF_KIND = {
     "filing": ("SRC-12", "7(1)"),
     "model_card": ("SRC-12", "7(1)"),
     "safety_review": ("SRC-02", "7(1)"),
+    "annotation_rules": ("ANN-01", "8"),
+    "annotation_records": ("ANN-03", "8"),
     "other": ("DOC-04", "19"),
 }
 
@@ -39,6 +41,8 @@ KIND_ZH = {
     "filing": "备案",
     "model_card": "模型卡",
     "safety_review": "安全评估抽样",
+    "annotation_rules": "标注规则",
+    "annotation_records": "标注记录",
     "other": "其他",
 }
 _STATUS_ZH = {"missing": "不存在", "unreadable": "无法读取"}
@@ -49,6 +53,14 @@ def manifest_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
     out: list[tuple[str, str, str, str]] = []
     for model in ctx.lm.manifest.foundation_models:
         out += [("model", model.id, e.kind, e.path) for e in model.evidence]
+    for ds in ctx.lm.manifest.datasets:
+        if ds.annotation:
+            out += [("dataset", ds.id, "annotation_rules", r.path) for r in ds.annotation.rules]
+            out += [
+                ("dataset", ds.id, "annotation_records", p)
+                for p in (ds.annotation.annotators, ds.annotation.batches)
+                if p
+            ]
     for _, src in ctx.lm.manifest.sources():
         out += [("source", src.id, e.kind, e.path) for e in src.evidence]
         if src.contract and src.contract.document:

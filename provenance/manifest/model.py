@@ -204,6 +204,38 @@ class Source(Strict):
     files: list[FileSpec] = Field(min_length=1)
 
 
+class AnnotationRule(Strict):
+    """An annotation rule document (Art. 8; TC260-003 §5.3b)."""
+
+    id: Id
+    kind: Literal["functional", "safety"]
+    version: str
+    path: str = Field(description="The rule document (hashed as evidence).")
+    sections: list[str] = Field(
+        default=[],
+        description="Sections present: target, data_format, method, quality_indicators …",
+    )
+    covers_review: bool = Field(default=False, description="The rules also govern the review step.")
+    risks: list[str] = Field(
+        default=[],
+        description="Safety rules: the TC260-003 Appendix A risk codes covered (A.1a … A.5b).",
+    )
+
+
+class Annotation(Strict):
+    """How a dataset was annotated: rules, annotator roster, batches (Art. 8, Art. 19)."""
+
+    rules: list[AnnotationRule] = []
+    annotators: str | None = Field(
+        default=None,
+        description="CSV/JSONL: annotator_id, type (in_house/outsourced), trained_on, training_hours, exam_passed, qualified_until.",
+    )
+    batches: str | None = Field(
+        default=None,
+        description="CSV/JSONL: batch_id, kind, rule_id, annotator_id, reviewer_id, annotated_on, items, checked_items, accuracy, illegal_content, excluded.",
+    )
+
+
 class Dataset(Strict):
     id: Id
     name: str
@@ -211,6 +243,7 @@ class Dataset(Strict):
     modality: Literal["text", "image", "audio", "video", "code", "multimodal", "other"] = "text"
     languages: list[str] = []
     description: str | None = None
+    annotation: Annotation | None = None
     sources: list[Source] = Field(min_length=1)
 
 

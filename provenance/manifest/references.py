@@ -132,6 +132,19 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
                     (("datasets", i, "id"), f"duplicate dataset id {did!r}", "duplicate_id")
                 )
             seen_datasets.add(did)
+        ann = ds.get("annotation")
+        if isinstance(ann, dict):
+            for field in ("annotators", "batches"):
+                issues += _check_path(
+                    ann.get(field), ("datasets", i, "annotation", field), base_dir, allowed
+                )
+            for k, rule in _items(ann, "rules"):
+                issues += _check_path(
+                    rule.get("path"),
+                    ("datasets", i, "annotation", "rules", k, "path"),
+                    base_dir,
+                    allowed,
+                )
         for j, src in _items(ds, "sources"):
             loc: Loc = ("datasets", i, "sources", j)
             sid = src.get("id")
