@@ -403,6 +403,24 @@ def annotation(ev: Path) -> None:
     (ann / "batches.csv").write_text("\n".join(batches) + "\n")
 
 
+def content_filtering(ev: Path, rng: random.Random) -> None:
+    """Keyword library (too small, and thin on two risks), manual and technical corpus samples."""
+    cf = ev / "content"
+    cf.mkdir(parents=True)
+    risks = [f"A.1{c}" for c in "abcdefgh"] + [f"A.2{c}" for c in "abcdefghi"]
+    lines = ["keyword,risk,updated_at"]
+    for i in range(600):
+        risk = risks[i % len(risks)] if i % 50 else "A.1a"
+        lines.append(f"kw{i:05d},{risk},2026-09-2{i % 8}")
+    (cf / "keywords.csv").write_text("\n".join(lines) + "\n")
+    for name, n, fails in (("manual", 4000, 100), ("technical", 300, 3)):
+        bad = set(rng.sample(range(n), fails))
+        rows = [
+            {"item_id": f"{name}-{k}", "verdict": "fail" if k in bad else "pass"} for k in range(n)
+        ]
+        (cf / f"{name}_sample.jsonl").write_bytes(jsonl(rows))
+
+
 def synthetic(root: Path, rng: random.Random) -> None:
     lines = [
         f"问：什么是{t}？答：{zh_text(rng, 2)}" for t in (rng.choice(ZH_TOPICS) for _ in range(250))
@@ -437,6 +455,7 @@ def main(out: Path) -> None:
     user_chat(root, ev, rng)
     synthetic(root, rng)
     annotation(ev)
+    content_filtering(ev, rng)
     stray(root)
     (ev / "models").mkdir()
     (ev / "models" / "base-llm-filing.txt").write_text(

@@ -103,13 +103,16 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
     out = {lm.path}
     for model in lm.manifest.foundation_models:
         out |= {(lm.base_dir / e.path).resolve() for e in model.evidence}
+    cf = lm.manifest.content_filtering
+    if cf:
+        named: list[str | None] = [cf.keyword_library]
+        named += [x.records for x in (cf.manual_sample, cf.technical_sample) if x]
+        out |= {(lm.base_dir / p).resolve() for p in named if p}
     for ds in lm.manifest.datasets:
         if ds.annotation:
-            named = [r.path for r in ds.annotation.rules] + [
-                ds.annotation.annotators,
-                ds.annotation.batches,
-            ]
-            out |= {(lm.base_dir / p).resolve() for p in named if p}
+            listed: list[str | None] = [r.path for r in ds.annotation.rules]
+            listed += [ds.annotation.annotators, ds.annotation.batches]
+            out |= {(lm.base_dir / p).resolve() for p in listed if p}
     for _, src in lm.manifest.sources():
         out |= {(lm.base_dir / e.path).resolve() for e in src.evidence}
         for p in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from provenance.checks.annotation import AnnotationCheck
 from provenance.checks.assessment import Assessment
 from provenance.checks.base import Check, CheckContext, CheckOutput
+from provenance.checks.content import ContentFilteringCheck
 from provenance.checks.coverage import SourceCoverage
 from provenance.checks.crawl import CrawlCompliance
 from provenance.checks.deny import DenyList
@@ -32,6 +33,7 @@ CHECKS: dict[str, type[Check]] = {
         Diversity,
         Duplicates,
         AnnotationCheck,
+        ContentFilteringCheck,
         Assessment,
     )
 }

@@ -23,6 +23,7 @@ REQUIREMENT_OF_KIND = {
     "model_card": ("SRC-12", "7(1)"),
     "safety_review": ("SRC-02", "7(1)"),
     "annotation_rules": ("ANN-01", "8"),
+    "content_filtering": ("CNT-04", "7(1)"),
     "annotation_records": ("ANN-03", "8"),
     "other": ("DOC-04", "19"),
 }
@@ -42,6 +43,7 @@ KIND_ZH = {
     "model_card": "模型卡",
     "safety_review": "安全评估抽样",
     "annotation_rules": "标注规则",
+    "content_filtering": "内容过滤",
     "annotation_records": "标注记录",
     "other": "其他",
 }
@@ -53,6 +55,16 @@ def manifest_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
     out: list[tuple[str, str, str, str]] = []
     for model in ctx.lm.manifest.foundation_models:
         out += [("model", model.id, e.kind, e.path) for e in model.evidence]
+    cf = ctx.lm.manifest.content_filtering
+    if cf:
+        out += [
+            ("run", "corpus", "content_filtering", p)
+            for p in (
+                cf.keyword_library,
+                *(x.records for x in (cf.manual_sample, cf.technical_sample) if x),
+            )
+            if p
+        ]
     for ds in ctx.lm.manifest.datasets:
         if ds.annotation:
             out += [("dataset", ds.id, "annotation_rules", r.path) for r in ds.annotation.rules]

@@ -247,12 +247,36 @@ class Dataset(Strict):
     sources: list[Source] = Field(min_length=1)
 
 
+class Classifier(Strict):
+    name: str
+    version: str | None = None
+    labels: list[str] = Field(
+        default=[], description="TC260-003 Appendix A risk codes the classifier outputs."
+    )
+
+
+class ContentFiltering(Strict):
+    """Corpus content safety (TC260-003 §5.2a, §8.1, §8.4, §9.2)."""
+
+    keyword_library: str | None = Field(
+        default=None, description="CSV/JSONL: keyword, risk (A.1a…), updated_at."
+    )
+    classifier: Classifier | None = None
+    manual_sample: ReviewSample | None = Field(
+        default=None, description="§9.2a: manual review of >= 4,000 items."
+    )
+    technical_sample: ReviewSample | None = Field(
+        default=None, description="§9.2b: keywords + classifier on >= 10% of the corpus."
+    )
+
+
 class Manifest(Strict):
     manifest_version: Literal[1]
     provider: Provider
     service: Service
     data_roots: list[DataRoot] = Field(min_length=1)
     foundation_models: list[FoundationModel] = []
+    content_filtering: ContentFiltering | None = None
     datasets: list[Dataset] = Field(min_length=1)
 
     def sources(self) -> list[tuple[Dataset, Source]]:

@@ -122,6 +122,17 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
             seen_models.add(mid)
         issues += _evidence_paths(model, ("foundation_models", i), base_dir, allowed)
 
+    cf = data.get("content_filtering") if isinstance(data, dict) else None
+    if isinstance(cf, dict):
+        issues += _check_path(
+            cf.get("keyword_library"), ("content_filtering", "keyword_library"), base_dir, allowed
+        )
+        for name in ("manual_sample", "technical_sample"):
+            sample = cf.get(name)
+            if isinstance(sample, dict):
+                issues += _check_path(
+                    sample.get("records"), ("content_filtering", name, "records"), base_dir, allowed
+                )
     seen_datasets: set[str] = set()
     seen_sources: dict[str, Loc] = {}
     for i, ds in _items(data, "datasets"):
