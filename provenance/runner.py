@@ -209,7 +209,13 @@ def _execute(
     done = store.done_shards(run_id)
     todo = [s for s in plan.shards if s.shard_id not in done]
     progress.start(len(plan.shards), len(plan.shards) - len(todo))
-    job = ShardJob(scanners=tuple(pipe.scanners), batch_rows=pipe.batch_rows)
+    cf = lm.manifest.content_filtering
+    context = (
+        (("keyword_library", str(lm.base_dir / cf.keyword_library)),)
+        if cf and cf.keyword_library
+        else ()
+    )
+    job = ShardJob(scanners=tuple(pipe.scanners), batch_rows=pipe.batch_rows, context=context)
     for committed, result in enumerate(runner.run(todo, job), 1):
         rs = result.stats
         marker = {

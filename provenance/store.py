@@ -34,6 +34,7 @@ SHARD_TABLES = (
     "record_hashes",
     "minhash_bands",
     "minhash_signatures",
+    "keyword_counts",
 )
 # Tables written when the run commits: replaced wholesale on resume.
 RUN_TABLES = (

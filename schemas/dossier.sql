@@ -366,6 +366,18 @@ CREATE TABLE assessment (
 );
 COMMENT ON TABLE assessment IS 'Article 7 items (framework article7: conforms / attention / does not conform) and TC260-003 clauses (framework tc260: conforms / does not conform / not applicable), each with the fingerprints of the findings behind it and a reason wherever it does not conform.';
 
+CREATE TABLE keyword_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  risk            VARCHAR NOT NULL,
+  records_checked BIGINT,
+  records_hit     BIGINT
+);
+COMMENT ON TABLE keyword_counts IS 'Per shard and risk code: records checked against the keyword library and records that hit it (risk * = any keyword). The keywords themselves are not stored.';
+
 CREATE TABLE annotation_rules (
   run_id     VARCHAR NOT NULL,
   dataset_id VARCHAR NOT NULL,

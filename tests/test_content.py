@@ -82,3 +82,35 @@ def test_content_check_fires(
     mutate(corpus)
     _, con = run_audit(corpus.write())
     assert code in codes(con, check_id)
+
+
+def test_keyword_filter_over_every_record(corpus: Corpus, run_audit: Any, tmp_path: Path) -> None:
+    setup(corpus)
+    rows = [
+        {"keyword": "zzsecretword", "risk": "A.1g", "updated_at": "2026-09-28"},
+        {"keyword": "document", "risk": "A.1g", "updated_at": "2026-09-28"},
+    ]
+    write_jsonl(corpus.root / "evidence/content/keywords.jsonl", rows)
+    result, con = run_audit(corpus.write())
+    rates = dict(
+        con.execute(
+            "SELECT subject_id || '/' || key, value FROM stats WHERE metric = 'keyword_hit_rate'"
+        ).fetchall()
+    )
+    assert rates["open/*"] == 1.0 and rates["crawl/*"] == 0.0 and rates["open/A.1g"] == 1.0
+    found = {
+        (r[0], r[1])
+        for r in con.execute(
+            "SELECT code, subject_id FROM latest_findings WHERE check_id = 'CNT-01'"
+        ).fetchall()
+    }
+    assert ("keyword_hits_over_limit", "open") in found and (
+        "corpus_keyword_filtered",
+        "corpus",
+    ) in found
+    assert b"zzsecretword" not in result.db_path.read_bytes()  # keywords are never written out
+    text = (Path(__file__).parents[1] / "pipelines/pretraining.toml").read_text()
+    pipe = tmp_path / "nokw.toml"
+    pipe.write_text(text.replace("[scanners.keyword_filter]", ""))
+    _, con = run_audit(corpus.write(), pipeline=str(pipe))
+    assert "keyword_filter_not_run" in codes(con, "CNT-01")

@@ -1,5 +1,7 @@
 """Corpus content safety (TC260-003 §5.2a, §8.1, §8.4, §9.2): keyword library, classifier, samples.
 
+* CNT-01 every record went through the keyword library (the ``keyword_filter`` scanner), with
+  per-source hit rates; a source above the hit limit (default 5%) asks for review;
 * CNT-04 keyword library: at least 10,000 keywords; at least 200 for each A.1 risk and 100 for
   each A.2 risk; updated within 7 days of training;
 * CNT-05 the classifier covers all 31 risks of Appendix A;
@@ -59,6 +61,18 @@ M = {
         en="the {what} corpus sample has {n} items; at least {minimum} are required",
         zh="{what_zh}语料抽检共 {n} 条，应不少于 {minimum} 条",
     ),
+    "keyword_filter_not_run": Message(
+        en="the corpus was not run through the keyword library (enable the keyword_filter scanner)",
+        zh="语料未经关键词库过滤（请启用 keyword_filter 扫描器）",
+    ),
+    "corpus_keyword_filtered": Message(
+        en="all {checked} records were checked against the keyword library; {hits} ({rate:.2%}) hit at least one keyword",
+        zh="全部 {checked} 条记录已经关键词库过滤；{hits} 条（{rate:.2%}）命中至少一个关键词",
+    ),
+    "keyword_hits_over_limit": Message(
+        en="source '{source}': {rate:.2%} of records ({hits} of {checked}) hit the keyword library, above {limit:.0%}; review before use",
+        zh="来源“{source}”：{rate:.2%} 的记录（{checked} 条中 {hits} 条）命中关键词库，超过 {limit:.0%}，使用前须复核",
+    ),
     "sample_pass_rate_low": Message(
         en="the {what} corpus sample passed {rate:.2%} ({passes} of {n}); at least {required:.0%} is required",
         zh="{what_zh}语料抽检合格率 {rate:.2%}（{n} 条中 {passes} 条），应不低于 {required:.0%}",
@@ -76,6 +90,9 @@ SEVERITY: dict[str, Severity] = {
     "sample_unusable": "medium",
     "sample_too_small": "high",
     "sample_pass_rate_low": "high",
+    "keyword_filter_not_run": "medium",
+    "corpus_keyword_filtered": "info",
+    "keyword_hits_over_limit": "medium",
 }
 
 
@@ -89,13 +106,19 @@ class ContentSettings(BaseModel):
     manual_pass: float = Field(0.96, gt=0, le=1)
     technical_min_share: float = Field(0.10, gt=0, le=1)
     technical_pass: float = Field(0.98, gt=0, le=1)
+    keyword_hit_limit: float = Field(
+        0.05,
+        gt=0,
+        le=1,
+        description="Share of a source's records hitting keywords that asks for review.",
+    )
 
 
 class ContentFilteringCheck(Check):
     """CNT-02…05 from the manifest's content_filtering section."""
 
     name: ClassVar[str] = "content_filtering"
-    requirements: ClassVar[tuple[str, ...]] = ("CNT-02", "CNT-03", "CNT-04", "CNT-05")
+    requirements: ClassVar[tuple[str, ...]] = ("CNT-01", "CNT-02", "CNT-03", "CNT-04", "CNT-05")
     Settings: ClassVar[type[BaseModel]] = ContentSettings
 
     def _issue(
@@ -126,6 +149,8 @@ class ContentFilteringCheck(Check):
             self._issue("CNT-01", "content_filtering_missing")
             return
         self._keywords(ctx, cfg, cf.keyword_library)
+        if cf.keyword_library:
+            self._keyword_filtering(ctx, cfg)
         if cf.classifier is None:
             self._issue("CNT-05", "classifier_missing")
         else:
@@ -222,6 +247,55 @@ class ContentFilteringCheck(Check):
                 days=(reference - max(dates)).days,
                 reference=reference,
             )
+
+    def _keyword_filtering(self, ctx: CheckContext, cfg: ContentSettings) -> None:
+        rows = ctx.sql(
+            """SELECT f.source_id, k.risk, sum(k.records_checked), sum(k.records_hit)
+               FROM keyword_counts k JOIN files f ON f.run_id = k.run_id AND f.file_id = k.file_id
+               WHERE k.run_id = ? GROUP BY ALL ORDER BY ALL""",
+            [ctx.run_id],
+        )
+        if not rows:
+            self._issue("CNT-01", "keyword_filter_not_run")
+            return
+        total_checked = total_hits = 0
+        for sid, risk, checked, hits in rows:
+            rate = hits / checked if checked else 0.0
+            self.row(
+                "stats",
+                scope="source",
+                subject_id=sid,
+                metric="keyword_hit_rate",
+                key=risk,
+                value=rate,
+            )
+            if risk != "*":
+                continue
+            total_checked += int(checked)
+            total_hits += int(hits)
+            if rate > cfg.keyword_hit_limit:
+                self.find(
+                    "CNT-01",
+                    "7(1)",
+                    SEVERITY["keyword_hits_over_limit"],
+                    ("source", sid),
+                    "keyword_hits_over_limit",
+                    M["keyword_hits_over_limit"],
+                    {"hits": int(hits), "checked": int(checked)},
+                    source=sid,
+                    rate=rate,
+                    hits=int(hits),
+                    checked=int(checked),
+                    limit=cfg.keyword_hit_limit,
+                )
+        self._issue(
+            "CNT-01",
+            "corpus_keyword_filtered",
+            {"checked": total_checked, "hits": total_hits},
+            checked=total_checked,
+            hits=total_hits,
+            rate=total_hits / total_checked if total_checked else 0.0,
+        )
 
     def _sample(
         self,

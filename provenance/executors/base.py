@@ -38,6 +38,8 @@ class ShardJob:
 
     scanners: tuple[ScannerSpec, ...]
     batch_rows: int
+    #: run-level facts scanners may read (e.g. the manifest's keyword library path), picklable
+    context: tuple[tuple[str, str], ...] = ()
 
 
 def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
@@ -53,7 +55,7 @@ def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
         SCANNERS[s.name](SCANNERS[s.name].Settings.model_validate(s.settings)) for s in job.scanners
     ]
     reader = ShardReader(shard, job.batch_rows)
-    ctx = ShardContext(shard=shard, read_stats=reader.stats)
+    ctx = ShardContext(shard=shard, read_stats=reader.stats, extra=dict(job.context))
     parts: dict[str, list[pa.Table]] = {}
 
     def keep(scanner: Any, out: dict[str, pa.Table]) -> None:

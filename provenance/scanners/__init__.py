@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.scanners.file_stats import FileStats
+from provenance.scanners.keywords import KeywordFilter
 from provenance.scanners.minhash import MinHashScanner
 from provenance.scanners.notices import RightsNotices
 from provenance.scanners.personal import PersonalInformation
@@ -11,7 +12,14 @@ from provenance.scanners.stats import CorpusStats
 
 SCANNERS: dict[str, type[Scanner]] = {
     cls.name: cls
-    for cls in (FileStats, RightsNotices, PersonalInformation, CorpusStats, MinHashScanner)
+    for cls in (
+        FileStats,
+        RightsNotices,
+        PersonalInformation,
+        CorpusStats,
+        MinHashScanner,
+        KeywordFilter,
+    )
 }
 
 __all__ = ["SCANNERS", "Scanner", "ShardContext"]
