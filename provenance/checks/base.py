@@ -119,6 +119,16 @@ class CheckContext:
                     self._records[path] = ([], 0, str(exc))
         return self._records[path]
 
+    def verdicts(self, rel: str) -> tuple[list[str], str | None]:
+        """Review verdicts (pass / fail) of a sample file, or an error saying why it is unusable."""
+        rows, _, error = self.records(rel)
+        verdicts = [str(r.get("verdict", "")).strip().lower() for r in rows]
+        if error or not rows:
+            return [], error or "no rows"
+        if any(v not in ("pass", "fail") for v in verdicts):
+            return [], "every row needs verdict = pass or fail"
+        return verdicts, None
+
 
 @dataclass
 class CheckOutput:

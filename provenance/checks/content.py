@@ -311,15 +311,14 @@ class ContentFilteringCheck(Check):
         if sample is None:
             self._issue(req, "sample_missing", key=what, **names)
             return
-        rows, _, error = ctx.records(sample.records)
-        verdicts = [str(r.get("verdict", "")).strip().lower() for r in rows]
-        if error or not rows or any(v not in ("pass", "fail") for v in verdicts):
+        verdicts, error = ctx.verdicts(sample.records)
+        if error:
             self._issue(
                 req,
                 "sample_unusable",
                 {"path": sample.records},
                 key=what,
-                error=error or "every row needs verdict = pass or fail",
+                error=error,
                 **names,
             )
             return

@@ -92,9 +92,8 @@ class SafetySampling(Check):
                         **values,
                     )
                     continue
-                rows, _, error = ctx.records(sample.records)
-                verdicts = [str(r.get("verdict", "")).strip().lower() for r in rows]
-                if error or not rows or any(v not in ("pass", "fail") for v in verdicts):
+                verdicts, error = ctx.verdicts(sample.records)
+                if error:
                     self.find(
                         req,
                         "7(1)",
@@ -104,7 +103,7 @@ class SafetySampling(Check):
                         BAD_RECORDS,
                         {"path": sample.records},
                         **values,
-                        error=error or "every row needs verdict = pass or fail",
+                        error=error,
                     )
                     continue
                 n, fails = len(verdicts), verdicts.count("fail")
