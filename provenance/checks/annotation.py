@@ -14,11 +14,11 @@ From a dataset's ``annotation`` section (rules, annotator roster, batch records)
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Any, ClassVar
 
 from provenance.checks.base import Check, CheckContext
+from provenance.dates import parse_date
 from provenance.findings import Message, Severity
 from provenance.manifest import Dataset
 
@@ -95,13 +95,6 @@ REQ = {
     "illegal_batch_used": "ANN-05",
     "safety_not_fully_reviewed": "ANN-06",
 }
-
-
-def _date(v: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(v).strip()[:10]) if v not in (None, "") else None
-    except ValueError:
-        return None
 
 
 def _true(v: Any) -> bool:
@@ -226,9 +219,11 @@ class AnnotationCheck(Check):
         unsafe_items = unsafe_checked = 0
         for b in batches:
             a = roster.get(str(b.get("annotator_id")))
-            when = _date(b.get("annotated_on"))
+            when = parse_date(b.get("annotated_on"))
             trained, until = (
-                (_date(a.get("trained_on")), _date(a.get("qualified_until"))) if a else (None, None)
+                (parse_date(a.get("trained_on")), parse_date(a.get("qualified_until")))
+                if a
+                else (None, None)
             )
             if (
                 not a

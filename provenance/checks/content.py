@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Any, ClassVar
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.annotation import RISKS
 from provenance.checks.base import Check, CheckContext
+from provenance.dates import parse_date
 from provenance.findings import Message, Severity
 from provenance.manifest.model import ReviewSample
 
@@ -236,7 +236,7 @@ class ContentFilteringCheck(Check):
                 count=len(thin),
                 risks=", ".join(thin[:10]),
             )
-        dates = [d for r in rows if (d := _date(r.get("updated_at")))]
+        dates = [d for r in rows if (d := parse_date(r.get("updated_at")))]
         reference = ctx.today
         if dates and (reference - max(dates)).days > cfg.max_age_days:
             self._issue(
@@ -354,10 +354,3 @@ class ContentFilteringCheck(Check):
                 required=required,
                 **names,
             )
-
-
-def _date(v: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(v).strip()[:10]) if v else None
-    except ValueError:
-        return None

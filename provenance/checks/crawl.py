@@ -8,7 +8,6 @@ personal information); the verdict of every URL goes to ``crawl_checks``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import Counter
 from pathlib import Path
@@ -19,6 +18,7 @@ from protego import Protego
 
 from provenance.checks.base import Check, CheckContext
 from provenance.checks.deny import host_of
+from provenance.dates import parse_utc
 from provenance.findings import Message
 from provenance.manifest import Source
 
@@ -69,16 +69,6 @@ def strip_url(url: str) -> str:
         return ""
 
 
-def _when(value: object) -> dt.datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        t = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
-
-
 class CrawlCompliance(Check):
     """Collection records present and complete; every URL allowed by its host's robots.txt."""
 
@@ -126,7 +116,7 @@ class CrawlCompliance(Check):
             for f in ("url", "fetched_at"):
                 if not r.get(f):
                     lacking[f] += 1
-            t = _when(r.get("fetched_at"))
+            t = parse_utc(r.get("fetched_at"))
             if r.get("fetched_at") and t is None:
                 lacking["fetched_at (ISO 8601)"] += 1
             if t and training and t.date() > training:

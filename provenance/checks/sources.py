@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from provenance.checks.base import Check, CheckContext
+from provenance.dates import parse_date
 from provenance.findings import Message
 from provenance.manifest import Source
 
@@ -63,17 +63,6 @@ NO_GENERATOR = Message(
     en="synthetic source '{source}' does not name the model that generated it",
     zh="合成数据来源“{source}”未注明生成该数据的模型",
 )
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 class SourceLegitimacy(Check):
@@ -248,7 +237,7 @@ class SourceLegitimacy(Check):
         withdrawn = {
             str(r.get("user_id"))
             for r in rows
-            if (w := _date(r.get("withdrawn_at"))) is not None and w <= cutoff
+            if (w := parse_date(r.get("withdrawn_at"))) is not None and w <= cutoff
         }
         if withdrawn:
             self.find(

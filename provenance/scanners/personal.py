@@ -14,6 +14,7 @@ from typing import ClassVar
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from provenance.dates import parse_date
 from provenance.errors import BadInput
 from provenance.scanners.base import Scanner, ShardContext
 
@@ -55,15 +56,6 @@ class PersonalSettings(BaseModel):
     patterns: list[str] = Field(
         default=[], description="Extra PII pattern files (TOML, see provenance/pii/custom.py)."
     )
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _find(name: str, pipeline_dir: Path) -> Path:
@@ -125,7 +117,7 @@ class PersonalInformation(Scanner):
         times = batch.column("collected_at").take(pa.array(idx)).to_pylist()
         today = self.cfg.reference_date or dt.date.today()
         for i, text, key, when in zip(idx, texts_py, keys, times, strict=True):
-            on = _date(when) or today
+            on = parse_date(when) or today
             seen: set[str] = set()
             for r in results[i]:
                 value = text[r.start : r.end]

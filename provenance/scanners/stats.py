@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
+from provenance.dates import parse_utc
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
 
@@ -57,13 +58,8 @@ def bin_upper(b: int) -> float:
 
 
 def _epoch(value: str) -> float | None:
-    try:
-        t = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return t.timestamp()
+    t = parse_utc(value)
+    return t.replace(tzinfo=dt.UTC).timestamp() if t else None
 
 
 class CorpusStats(Scanner):
