@@ -2,8 +2,9 @@
 
 Each collected URL in a source's collection log is re-evaluated against the robots.txt
 snapshot archived for its host at crawl time (``<robots_dir>/<host>.txt``), with protego, for
-the crawler's user agent. URLs are stored without query string or fragment (those can carry
-personal information); the verdict of every URL goes to ``crawl_checks``.
+the crawler's user agent. URLs are stored as :class:`provenance.pii.keys.Protector` leaves
+them: no query string, fragment or user info, and path segments holding an identifier
+(``/u/13812345678``) masked with a keyed hash; the verdict of every URL goes to ``crawl_checks``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import urlsplit, urlunsplit
 
+import pyarrow as pa
 from protego import Protego
 
 from provenance.checks.base import Check, CheckContext
@@ -21,6 +22,7 @@ from provenance.checks.deny import host_of
 from provenance.dates import parse_utc
 from provenance.findings import Message
 from provenance.manifest import Source
+from provenance.pii.keys import Protector
 
 NO_RECORDS = Message(
     en="self-collected source '{source}' has no collection records (log of URL, time, crawler)",
@@ -58,15 +60,6 @@ ALL_ALLOWED = Message(
     en="self-collected source '{source}': all {total} URLs allowed by the archived robots.txt",
     zh="自采来源“{source}”：全部 {total} 个网址均为存档的 robots.txt 所允许",
 )
-
-
-def strip_url(url: str) -> str:
-    """URL without query string, fragment or credentials (they can carry personal information)."""
-    try:
-        p = urlsplit(url.strip())
-        return urlunsplit((p.scheme, p.hostname or "", p.path, "", ""))
-    except ValueError:
-        return ""
 
 
 class CrawlCompliance(Check):
@@ -177,8 +170,9 @@ class CrawlCompliance(Check):
         disallowed: list[str] = []
         missing_hosts: Counter[str] = Counter()
         default_ua = col.user_agent or col.crawler or "*"
-        for r in rows:
-            url = str(r.get("url") or "")
+        raw = [str(r.get("url") or "") for r in rows]
+        stored = Protector().urls(pa.array(raw, pa.string())).to_pylist()
+        for r, url, shown in zip(rows, raw, stored, strict=True):
             host = host_of(url)
             ua = str(r.get("user_agent") or default_ua)
             if not host:
@@ -194,12 +188,12 @@ class CrawlCompliance(Check):
                     robots, digest = parsed
                     verdict = "allowed" if robots.can_fetch(url, ua) else "disallowed"
                     if verdict == "disallowed":
-                        disallowed.append(strip_url(url))
+                        disallowed.append(shown)
             verdicts[verdict] += 1
             self.row(
                 "crawl_checks",
                 source_id=src.id,
-                url=strip_url(url),
+                url=shown,
                 host=host,
                 fetched_at=str(r.get("fetched_at") or "") or None,
                 user_agent=ua,

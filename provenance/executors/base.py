@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from provenance.errors import ShardError, safe_error
+from provenance.pii.keys import BatchGuard
 from provenance.pipeline import ScannerSpec
 from provenance.plan import Shard
 from provenance.readers import ReadStats, ShardReader
@@ -62,6 +63,7 @@ def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
         for table, data in out.items():
             parts.setdefault(table, []).append(_stamp(data, scanner.name, scanner.version))
 
+    guard = BatchGuard.for_shard(shard, job.scanners)  # keys and URLs masked once, for all
     batches = iter(reader)
     try:
         while True:
@@ -73,6 +75,7 @@ def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
                 raise
             except Exception as exc:  # a parser failing on bad bytes: the shard is bad, not the run
                 raise ShardError(f"{reader.name}: cannot be read: {safe_error(exc)}") from None
+            batch = guard(batch)
             for sc in scanners:
                 keep(sc, sc.scan(batch, ctx))
     except ShardError as exc:

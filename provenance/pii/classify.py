@@ -32,7 +32,11 @@ def is_minor(entity_type: str, value: str, on: dt.date) -> bool:
     """True when an ID number shows its holder was under 14 on ``on`` (the collection date)."""
     if entity_type not in ID_WITH_BIRTH_DATE:
         return False
-    born = birth_date(value)
+    return born_minor(birth_date(value), on)
+
+
+def born_minor(born: dt.date | None, on: dt.date) -> bool:
+    """True when someone born on ``born`` was under 14 on ``on``."""
     return born is not None and born <= on and age_on(born, on) < MINOR_AGE
 
 

@@ -9,6 +9,8 @@
    window around the matches, cut at a token boundary and wide enough for the context
    enhancer's words, with the NLP artifacts of that window. Results are shifted back and kept
    only where a full-text pattern match produced them.
+5. A record longer than one window (10,000 characters; spaCy refuses 1,000,000) is analysed
+   in overlapping windows, results de-duplicated by absolute offsets (:mod:`.windows`).
 
 With an NER model configured there is nothing to prefilter on: every record takes the full
 analysis (``exact_only`` becomes False and the fast path is not used).
@@ -25,12 +27,10 @@ import regex
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerResult
 
 from provenance.pii.nlp import guess_language
+from provenance.pii.prefilter import PREFILTER, combined
+from provenance.pii.windows import analyze_windows
 
-# Superset of every recognizer pattern (see module docstring and tests/test_pii_fast.py).
-PREFILTER = (
-    r"\d{7}|\d{3}[- ]\d{4}|@|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"
-    r"|姓名|联系人|收件人|收货人|户主|患者|法定代表人|监护人|地址|住址"
-)
+__all__ = ["PREFILTER", "FastAnalyzer"]
 _FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
 
@@ -83,12 +83,7 @@ class FastAnalyzer:
     ) -> None:
         self.analyzer = analyzer
         # custom patterns add their own prefilter; one without a prefilter disables skipping
-        extra = list(custom_prefilters or [])
-        self.prefilter: str | None = (
-            None
-            if any(p is None for p in extra)
-            else "|".join([PREFILTER, *(f"(?:{p})" for p in extra if p)])
-        )
+        self.prefilter: str | None = combined(list(custom_prefilters or []))
         self.margin = window_margin
         enhancer = analyzer.context_aware_enhancer
         # the enhancer walks back from the entity's token collecting prefix_count + 1 keyword
@@ -121,7 +116,7 @@ class FastAnalyzer:
         if not self.exact:
             for i, t in enumerate(texts.to_pylist()):
                 if t:
-                    out[i] = self.analyzer.analyze(t, language=guess_language(t))
+                    out[i] = self.analyze_full(t)
             return out
         if self.prefilter is None:
             idx = pc.indices_nonzero(pc.is_valid(texts)).to_pylist()
@@ -134,13 +129,27 @@ class FastAnalyzer:
             out[i] = self.analyze_text(t)
         return out
 
+    def analyze_full(self, text: str) -> list[RecognizerResult]:
+        """presidio's full analysis (every recognizer, NER too), in windows for long texts."""
+        lang = guess_language(text)
+        return analyze_windows(text, lambda w: self.analyzer.analyze(w, language=lang))
+
     def analyze_text(self, text: str, lang: str | None = None) -> list[RecognizerResult]:
-        """Same results as ``analyzer.analyze(text, guess_language(text))``."""
+        """Same results as ``analyzer.analyze(text, guess_language(text))``; a text longer than
+        spaCy takes is analysed in overlapping windows (:mod:`provenance.pii.windows`)."""
         lang = lang or guess_language(text)
+        return analyze_windows(text, lambda w: self._analyze_window(w, lang))
+
+    def identifiers(self, text: str) -> list[tuple[int, int, str, float]]:
+        """Validated pattern matches (start, end, entity type, score) of a short string such as
+        a record key or a URL segment: the recognizers' patterns and check digits, no NLP."""
+        return self._raw_spans(text, guess_language(text))
+
+    def _analyze_window(self, text: str, lang: str) -> list[RecognizerResult]:
         raw = self._raw_spans(text, lang)
         if not raw:
             return []
-        keep = set(raw)
+        keep = {r[:3] for r in raw}
         lo, hi = min(r[0] for r in raw), max(r[1] for r in raw)
         margin = self.margin
         while True:
@@ -152,7 +161,7 @@ class FastAnalyzer:
                 break
             margin *= 2
         # only the entity types found: presidio de-duplicates within a type, so this is exact
-        entities = sorted({t for _, _, t in keep})
+        entities = sorted({r[2] for r in keep})
         results = self.analyzer.analyze(
             window, language=lang, entities=entities, nlp_artifacts=artifacts
         )
@@ -164,7 +173,7 @@ class FastAnalyzer:
                 shifted.append(r)
         return shifted
 
-    def _raw_spans(self, text: str, lang: str) -> list[tuple[int, int, str]]:
+    def _raw_spans(self, text: str, lang: str) -> list[tuple[int, int, str, float]]:
         """Pattern matches that survive validation, scored as presidio's PatternRecognizer does."""
         out = []
         seen: dict[str, bool] = {}
@@ -191,7 +200,7 @@ class FastAnalyzer:
                 if rec.invalidate_result(value):
                     score_now = 0.0
                 if score_now > 0.0:
-                    out.append((start, end, rec.supported_entities[0]))
+                    out.append((start, end, rec.supported_entities[0], score_now))
         return out
 
     @staticmethod

@@ -1,7 +1,9 @@
 """Personal information in records (Art. 7(3)): presidio via the fast path, stored without exposure.
 
 Each hit keeps its position, type, score, a masked form and an HMAC-SHA256 of the normalised
-value (key outside the dossier) — never the value. A minor flag comes from an ID number's birth
+value (key outside the dossier) — never the value. Identifiers in a record's key (an e-mail
+used as user id) are hits too, without a position (found by :mod:`provenance.pii.keys` before
+any scanner, which also masks the key itself), so ``pi lookup`` finds such records. A minor flag comes from an ID number's birth
 date against the record's collection time (or the scanner's reference date).
 """
 
@@ -103,13 +105,20 @@ class PersonalInformation(Scanner):
         self.rows: list[dict[str, object]] = []
 
     def scan(self, batch: pa.RecordBatch, ctx: ShardContext) -> dict[str, pa.Table]:
-        from provenance.pii.classify import is_minor, is_personal, is_sensitive
+        from provenance.pii.classify import born_minor, is_minor, is_personal, is_sensitive
+        from provenance.pii.keys import KEY_PII
         from provenance.pii.protect import mask, value_hash
 
         texts = batch.column("text")
         self.scanned += batch.num_rows
         results = self.analyzer.analyze_batch(texts)
-        idx = [i for i, r in enumerate(results) if r]
+        # identifiers in record keys (found once, before any scanner: provenance/pii/keys.py)
+        in_keys = (
+            batch.column(KEY_PII).to_pylist()
+            if KEY_PII in batch.schema.names
+            else [None] * batch.num_rows
+        )
+        idx = [i for i, r in enumerate(results) if r or in_keys[i]]
         if not idx:
             return {}
         texts_py = texts.take(pa.array(idx)).to_pylist()
@@ -118,14 +127,12 @@ class PersonalInformation(Scanner):
         today = self.cfg.reference_date or dt.date.today()
         for i, text, key, when in zip(idx, texts_py, keys, times, strict=True):
             on = parse_date(when) or today
-            seen: set[str] = set()
+            found: list[dict[str, object]] = []
             for r in results[i]:
                 value = text[r.start : r.end]
                 minor = is_minor(r.entity_type, value, on)
-                self.rows.append(
+                found.append(
                     {
-                        "file_id": ctx.shard.file_id,
-                        "record_key": key,
                         "entity_type": r.entity_type,
                         "start_pos": r.start,
                         "end_pos": r.end,
@@ -133,13 +140,21 @@ class PersonalInformation(Scanner):
                         "masked": mask(r.entity_type, value),
                         "value_hash": value_hash(self.key, r.entity_type, value),
                         "personal": is_personal(r.entity_type, value),
-                        "sensitive": is_sensitive(r.entity_type, minor)
-                        or r.entity_type in self.custom_sensitive,
                         "minor": minor,
                     }
                 )
-                self.hits[r.entity_type] = self.hits.get(r.entity_type, 0) + 1
-                seen.add(r.entity_type)
+            for k in in_keys[i] or ():  # in the key, not the text: no position
+                born = k.pop("born")
+                found.append(
+                    {**k, "start_pos": None, "end_pos": None, "minor": born_minor(born, on)}
+                )
+            seen: set[str] = set()
+            for hit in found:
+                t = str(hit["entity_type"])
+                hit["sensitive"] = is_sensitive(t, bool(hit["minor"])) or t in self.custom_sensitive
+                self.rows.append({"file_id": ctx.shard.file_id, "record_key": key, **hit})
+                self.hits[t] = self.hits.get(t, 0) + 1
+                seen.add(t)
             for t in seen:
                 self.records_with[t] = self.records_with.get(t, 0) + 1
         return {}
