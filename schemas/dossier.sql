@@ -165,6 +165,7 @@ CREATE TABLE crawl_checks (
   robots_sha256 VARCHAR
 );
 COMMENT ON TABLE crawl_checks IS 'Every collected URL of self-collected sources against the archived robots.txt of its host (SRC-08). verdict: allowed / disallowed / no_snapshot / invalid_url.';
+COMMENT ON COLUMN crawl_checks.url IS 'Scheme, host and path only (no query string, fragment, user info or port); a path segment holding an identifier is masked and followed by ~ and a keyed hash.';
 
 CREATE TABLE findings (
   run_id       VARCHAR NOT NULL,
@@ -263,6 +264,8 @@ CREATE TABLE pii_hits (
 );
 COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
 COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, BANK_CARD, CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS.';
+COMMENT ON COLUMN pii_hits.record_key IS 'The record''s key as stored in every record-level table: readable, or masked with ~ and a keyed hash when it holds an identifier.';
+COMMENT ON COLUMN pii_hits.start_pos IS 'Character offset in the record''s text; NULL when the identifier is in the record''s key (id_field), not its text.';
 COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';
 COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92).';
 COMMENT ON COLUMN pii_hits.sensitive IS 'Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.';

@@ -159,7 +159,9 @@ def pi_lookup(
     """Which sources, files and records hold an identifier — answered from keyed hashes alone.
 
     The identifiers are hashed with the same key as the audit (PROVENANCE_PII_KEY or the key
-    file); they are never written anywhere, and the output names them only by position.
+    file); they are never written anywhere, and the output names them only by position. A
+    record whose key (id field) holds the identifier is found too; record keys are shown as
+    stored, masked with a keyed hash when they hold an identifier (z***@example.com~3fa9…).
     """
     from provenance.pii.protect import load_key, value_hash
 
