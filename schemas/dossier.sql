@@ -165,7 +165,7 @@ CREATE TABLE crawl_checks (
   robots_sha256 VARCHAR
 );
 COMMENT ON TABLE crawl_checks IS 'Every collected URL of self-collected sources against the archived robots.txt of its host (SRC-08). verdict: allowed / disallowed / no_snapshot / invalid_url.';
-COMMENT ON COLUMN crawl_checks.url IS 'Scheme, host and path only (no query string, fragment, user info or port); a path segment holding an identifier is masked and followed by ~ and a keyed hash.';
+COMMENT ON COLUMN crawl_checks.url IS 'Scheme, host (and port) and path only (no query string, fragment or user info); a path segment holding an identifier is masked and followed by ~ and a keyed hash.';
 
 CREATE TABLE findings (
   run_id       VARCHAR NOT NULL,

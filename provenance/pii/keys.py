@@ -10,7 +10,7 @@ sit there raw. The recognizers of the PII scanner look at each key and each URL 
   appended, so the same key gives the same stored key in every table and run, and two keys
   that mask alike stay apart: ``zhang.san@example.com`` → ``z***@example.com~3fa9c2d1e0b4a7f6``.
 
-URLs keep scheme, host and path; query string, fragment, user info and port are dropped.
+URLs keep scheme, host (and port) and path; query string, fragment and user info are dropped.
 Ordinary keys cost one vectorised RE2 prefilter (:mod:`provenance.pii.prefilter`); only keys
 that pass it meet the recognizers, and presidio loads only then.
 """
@@ -81,10 +81,11 @@ class Protector:
             self._key = load_key()
         return self._key
 
-    def _candidates(self, values: pa.Array) -> list[int]:
+    def _candidates(self, values: pa.Array, also: str = "") -> list[int]:
         if self.prefilter is None:
             return list(pc.indices_nonzero(pc.is_valid(values)).to_pylist())
-        hit = pc.fill_null(pc.match_substring_regex(values, self.prefilter), False)
+        pattern = f"{self.prefilter}|{also}" if also else self.prefilter
+        hit = pc.fill_null(pc.match_substring_regex(values, pattern), False)
         return list(pc.indices_nonzero(hit).to_pylist())
 
     def found(self, value: str) -> list[tuple[int, int, str, float]]:
@@ -140,10 +141,11 @@ class Protector:
         }
 
     def url(self, url: str) -> str:
-        """Scheme, host and path, identifier-bearing path segments protected; "" if unparsable."""
+        """Scheme, host[:port] and path, identifier-bearing path segments protected; "" if
+        unparsable."""
         try:
             p = urlsplit(url.strip())
-            host = p.hostname or ""
+            host = p.netloc.rpartition("@")[2]  # without user info
         except ValueError:
             return ""
         path = "/".join(self._segment(s) for s in p.path.split("/"))
@@ -155,13 +157,15 @@ class Protector:
         return stored if spans else raw
 
     def urls(self, urls: pa.Array) -> pa.Array:
-        """:meth:`url` over an array (nulls stay null); URLs no recognizer could match only lose
-        query string, fragment, user info and port."""
-        valid = pc.indices_nonzero(pc.is_valid(urls)).to_pylist()
-        if not valid:
-            return urls
-        values = pc.take(urls, pa.array(valid)).to_pylist()
-        return _replace(urls, {i: self.url(v) for i, v in zip(valid, values, strict=True)})
+        """:meth:`url` over an array (nulls stay null). Query strings and fragments go in one
+        vectorised step; only URLs the prefilter keeps (any ``@`` among them) or with
+        percent-encoding are parsed."""
+        cut = pc.replace_substring_regex(pc.utf8_trim_whitespace(urls), r"[?#].*", "")
+        idx = self._candidates(cut, also="%")  # percent-encoded: the prefilter cannot tell
+        if not idx:
+            return cut
+        values = pc.take(cut, pa.array(idx)).to_pylist()
+        return _replace(cut, {i: self.url(v) for i, v in zip(idx, values, strict=True)})
 
 
 def _replace(values: pa.Array, changed: dict[int, str]) -> pa.Array:
