@@ -219,3 +219,34 @@ def test_nothing_raw_at_rest_and_lookup_by_hash(corpus: Corpus, tmp_path: Path) 
     assert {h["source_id"] for h in found} == {"chat"}
     assert any(h["record_key"].startswith("z***@example.com" + SEP) for h in found)
     assert EMAIL not in res.stdout
+
+
+def test_custom_patterns_apply_to_keys(tmp_path: Path) -> None:
+    """Item 3: a pattern file of the PII scanner protects keys too (the same recognizers)."""
+    from provenance.pii.keys import BatchGuard
+    from provenance.readers.base import SCHEMA
+
+    rules = tmp_path / "ours.toml"
+    rules.write_text(
+        '[[pattern]]\nentity = "EMPLOYEE_ID"\n'
+        'regex = "(?<![0-9A-Za-z])EMP-\\\\d{6}(?![0-9A-Za-z])"\nscore = 0.6\n'
+        'prefilter = "EMP-[0-9]{6}"\n',
+        encoding="utf-8",
+    )
+    guard = BatchGuard("id", None, {"patterns": [str(rules)], "models": {}})
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "record_index": [1, 2],
+            "record_key": ["EMP-123456", "doc-1"],
+            "text": ["a", "b"],
+            "url": [None, None],
+            "collected_at": [None, None],
+        },
+        schema=SCHEMA,
+    )
+    out = guard(batch)
+    keys = out.column("record_key").to_pylist()
+    assert keys[1] == "doc-1" and "123456" not in keys[0] and SEP in keys[0]
+    hits = out.column("key_pii").to_pylist()
+    assert hits[1] is None and [h["entity_type"] for h in hits[0]] == ["EMPLOYEE_ID"]
+    assert BatchGuard(None, None, {})(batch) is batch  # index keys: nothing to do
