@@ -15,12 +15,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from provenance.errors import ShardError
+from provenance.errors import CorruptShard, ShardError
 from provenance.plan import Shard, detect_format
 from provenance.readers.base import SCHEMA, ReadStats
 from provenance.readers.lines import LineFormats
 from provenance.readers.parquet import ParquetFormat
-from provenance.readers.streams import HashingReader, decompressed
+from provenance.readers.streams import HashingReader, decompressed, stream_damage
 
 __all__ = ["SCHEMA", "ReadStats", "ShardReader", "read_records"]
 
@@ -43,7 +43,8 @@ class ShardReader(LineFormats, ParquetFormat):
 def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
     """Read a small JSONL/CSV evidence table (collection log, consent records).
 
-    Returns the rows as dicts and the number of malformed lines skipped.
+    Returns the rows as dicts and the number of malformed lines skipped. Evidence must be
+    whole: a damaged compressed file raises :class:`CorruptShard` even after good rows.
     """
     fmt, compression = detect_format(path.name)
     if fmt not in ("jsonl", "csv"):
@@ -67,7 +68,14 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
     rows: list[dict[str, Any]] = []
     with open(path, "rb") as fh:
         raw = HashingReader(fh)
-        lines = reader._lines(decompressed(raw, compression))
+        stream = decompressed(raw, compression)
+        lines = reader._lines(stream)
         parsed = reader._csv_rows(lines) if fmt == "csv" else reader._json_or_text(lines, "jsonl")
         rows = [rec for _, rec, _ in parsed if rec is not None]
+        damage = stream_damage(stream)[0]
+        if damage is not None:
+            raise CorruptShard(
+                f"{path.name}: compressed stream is {damage} after {len(rows)} row(s); "
+                "re-export the file"
+            )
     return rows, reader.stats.malformed
