@@ -77,7 +77,7 @@ class JsonlBlocks(ReaderBase):
                 # one Arrow block for the whole buffer: a long line must not straddle blocks
                 read = pj.ReadOptions(block_size=max(len(data) + 1, 1 << 20))
                 table = pj.read_json(io.BytesIO(data), read_options=read, parse_options=opts)
-            except (pa.ArrowInvalid, UnicodeDecodeError):
+            except (pa.ArrowException, UnicodeDecodeError):
                 table = None
             if table is not None and table.num_rows != nlines:
                 table = None

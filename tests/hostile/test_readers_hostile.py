@@ -448,3 +448,18 @@ def test_only_typed_errors_leave_the_reader(tmp_path: Path) -> None:
                 assert str(exc).startswith(path.name), exc
                 continue
             assert st.records + st.malformed > 0
+
+
+def test_parquet_invalid_utf8_and_unreadable_columns(tmp_path: Path) -> None:
+    """Issue 9 items 4 and 9 for Parquet: invalid UTF-8 in a string column is replaced and
+    counted like a JSONL line (it used to reach the scanners and fail there), and an id column
+    that cannot be text is a ShardError naming it, not an Arrow exception."""
+    path = tmp_path / "u.parquet"
+    raw = pa.array([b"good", b"bad \xff", None, b"also good"]).view(pa.string())
+    pq.write_table(pa.table({"text": raw, "id": raw}), path)
+    table, st = read(path, id_field="id")
+    assert table.column("text").to_pylist() == ["good", "bad \ufffd", None, "also good"]
+    assert (st.records, st.missing_text, st.invalid_utf8) == (4, 1, 2)
+    pq.write_table(pa.table({"text": ["a"], "id": pa.array([{"x": 1}])}), path)
+    with pytest.raises(ShardError, match=r"u\.parquet: column 'id' \(struct<x: int64>\)"):
+        read(path, id_field="id")
