@@ -43,8 +43,8 @@ class ShardReader(LineFormats, ParquetFormat):
 def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
     """Read a small JSONL/CSV evidence table (collection log, consent records).
 
-    Returns the rows as dicts and the number of malformed lines skipped. Evidence must be
-    whole: a damaged compressed file raises :class:`CorruptShard` even after good rows.
+    Returns the rows as dicts and the number of malformed lines skipped (damage that cut a
+    compressed file short counts as one); a damaged file with no row raises :class:`CorruptShard`.
     """
     fmt, compression = detect_format(path.name)
     if fmt not in ("jsonl", "csv"):
@@ -73,9 +73,7 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
         parsed = reader._csv_rows(lines) if fmt == "csv" else reader._json_or_text(lines, "jsonl")
         rows = [rec for _, rec, _ in parsed if rec is not None]
         damage = stream_damage(stream)[0]
-        if damage is not None:
-            raise CorruptShard(
-                f"{path.name}: compressed stream is {damage} after {len(rows)} row(s); "
-                "re-export the file"
-            )
-    return rows, reader.stats.malformed
+        if damage is not None and not rows:
+            raise CorruptShard(f"{path.name}: compressed stream is {damage}; no row was read")
+    # rows before damage are kept; the damage counts as one more malformed line
+    return rows, reader.stats.malformed + (damage is not None)

@@ -72,7 +72,11 @@ class JsonlBlocks(ReaderBase):
         if base == 0:
             self._sample_fields(data)
         table = None
-        if b"\n\n" not in data and not data.startswith(b"\n") and valid_utf8(data):
+        # Arrow only sees blocks whose every line starts with '{': pyarrow 26 crashes the
+        # process (SIGSEGV) on a block whose first line is `null`, and reads a later `null`
+        # line as an empty record. This also rules out blank lines (they shift line numbers).
+        objects = data.count(b"\n{") + data.startswith((b"{", b"\xef\xbb\xbf{"))
+        if objects == nlines and valid_utf8(data):
             try:
                 # one Arrow block for the whole buffer: a long line must not straddle blocks
                 read = pj.ReadOptions(block_size=max(len(data) + 1, 1 << 20))

@@ -18,6 +18,9 @@ from provenance.readers.streams import CHUNK, HashingReader, decompressed, strea
 # "malformed". Records up to MAX_RECORD_BYTES are read; longer fields are counted as
 # malformed with the reason "too_long". (The limit is process-wide; readers are its only user.)
 csv.field_size_limit(MAX_RECORD_BYTES)
+# A carriage return inside an unquoted field (old Mac or Excel exports) would end the row
+# early; it is carried through csv as a Unicode noncharacter, never found in real text.
+_CR = "\ufdd0"
 
 
 class LineFormats(JsonlBlocks):
@@ -68,6 +71,8 @@ class LineFormats(JsonlBlocks):
         def text_lines() -> Iterator[str]:
             for lineno, line in numbered:
                 current[0] = lineno
+                if "\r" in line and _CR not in line:  # csv ends a row at a bare CR
+                    line = line.replace("\r", _CR)
                 yield line + "\n"  # quoted fields may span lines: give csv its newlines back
 
         reader = csv.reader(text_lines(), delimiter=self.shard.delimiter)
@@ -104,5 +109,7 @@ class LineFormats(JsonlBlocks):
             if len(row) != len(header):
                 self.stats.bad(start, "csv_columns")
                 continue
+            if any(_CR in f for f in row):
+                row = [f.replace(_CR, "\r") for f in row]
             rec = dict(zip(header, row, strict=True))
             yield start, rec, rec.get(field)

@@ -463,3 +463,37 @@ def test_parquet_invalid_utf8_and_unreadable_columns(tmp_path: Path) -> None:
     pq.write_table(pa.table({"text": ["a"], "id": pa.array([{"x": 1}])}), path)
     with pytest.raises(ShardError, match=r"u\.parquet: column 'id' \(struct<x: int64>\)"):
         read(path, id_field="id")
+
+
+_NULL_FIRST = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from tests.hostile.test_readers_hostile import read
+_, st = read(Path(sys.argv[1]))
+print(st.records, st.malformed, st.malformed_lines)
+"""
+
+
+def test_null_line_does_not_crash_or_count_as_a_record(tmp_path: Path) -> None:
+    """Issue 9 item 9: a `null` line. pyarrow 26's JSON reader kills the process (SIGSEGV) on
+    a block whose first line is `null` and reads a later `null` as an empty record; both must
+    be malformed lines (run in a child process, so a crash is a failure, not a lost suite)."""
+    path = tmp_path / "n.jsonl"
+    path.write_bytes(b"null\n" + GOOD + b"null\n" + GOOD)
+    res = subprocess.run(
+        [sys.executable, "-c", _NULL_FIRST, str(path), str(Path(__file__).parents[2])],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert res.returncode == 0, f"reader crashed ({res.returncode}): {res.stderr[-500:]}"
+    assert res.stdout.split(maxsplit=2) == ["2", "2", "[1, 3]\n"]
+
+
+def test_csv_bare_carriage_return_in_an_unquoted_field(tmp_path: Path) -> None:
+    """Issue 9 item 9: a bare CR inside an unquoted CSV field (old Mac / Excel exports) made
+    the row malformed; it is kept as text and the row counted."""
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b"id,text\n1,one\rtwo\n2,three\r\n")
+    table, st = read(path)
+    assert (st.records, st.malformed) == (2, 0)
+    assert table.column("text").to_pylist() == ["one\rtwo", "three"]
