@@ -20,10 +20,11 @@ import zstandard
 
 CHUNK = 1 << 20
 BLOCK = 4 << 20  # decompressed bytes handed to Arrow's JSON reader at a time
-#: Compressed bytes fed to the decompressor per call. zstd has no output bound per call, and a
-#: run-length block expands 128 KiB from 4 bytes, so small pieces bound memory (worst case
-#: 4 KiB × 32768 = 128 MiB) against a decompression bomb; gzip is bounded by ``max_length``.
-FEED = 4 << 10
+#: Compressed bytes fed to the zstd decompressor per call. It has no output bound per call,
+#: and a run-length block expands 128 KiB from 4 bytes, so small pieces bound memory (worst
+#: case 4 KiB × 32768 = 128 MiB) against a decompression bomb. gzip output is bounded by
+#: ``max_length``, so it takes larger pieces (fewer calls).
+FEED = {"zstd": 4 << 10, "gzip": 256 << 10}
 STREAM_ERRORS = (OSError, EOFError, zlib.error, zstandard.ZstdError)
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -75,6 +76,7 @@ class Decompressed(io.RawIOBase):
     def __init__(self, raw: HashingReader, compression: str) -> None:
         self._raw = raw
         self._gzip = compression == "gzip"
+        self._feed = FEED[compression]
         self._kind = "gzip member" if self._gzip else "zstd frame"
         self._dec: Any = None
         self._input = b""
@@ -96,7 +98,7 @@ class Decompressed(io.RawIOBase):
         """Decode until something is pending or the stream is over (or damaged)."""
         while self._pos >= len(self._pending) and self.damage is None:
             if not self._input and not self._in_eof:
-                self._input = self._raw.read(FEED) or b""
+                self._input = self._raw.read(self._feed) or b""
                 self._in_eof = not self._input
             if self._dec is None:
                 if self._gzip:
