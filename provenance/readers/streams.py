@@ -84,6 +84,7 @@ class Decompressed(io.RawIOBase):
         self._pos = 0
         self._in_eof = False
         self.damage: str | None = None
+        self._late: str | None = None
         self.produced = 0
 
     def readable(self) -> bool:
@@ -97,6 +98,9 @@ class Decompressed(io.RawIOBase):
     def _fill(self) -> None:
         """Decode until something is pending or the stream is over (or damaged)."""
         while self._pos >= len(self._pending) and self.damage is None:
+            if self._late is not None:  # damage found after output that has now been read
+                self.damage, self._late = self._late, None
+                return
             if not self._input and not self._in_eof:
                 self._input = self._raw.read(self._feed) or b""
                 self._in_eof = not self._input
@@ -114,21 +118,46 @@ class Decompressed(io.RawIOBase):
             try:
                 self._pending, self._pos = self._decode(), 0
             except (zlib.error, zstandard.ZstdError) as exc:
-                reason = str(exc).split(":")[-1].strip()[:80] or type(exc).__name__
-                self.damage = f"corrupt {self._kind} ({reason})"
+                self.damage = self._corrupt(exc)
                 return
             dec: _Decoder = self._dec
             if dec.eof:  # member / frame complete; what follows may start another
                 self._input = dec.unused_data + self._input
                 self._dec = None
 
+    def _corrupt(self, exc: Exception) -> str:
+        reason = str(exc).split(":")[-1].strip()[:80] or type(exc).__name__
+        return f"corrupt {self._kind} ({reason})"
+
     def _decode(self) -> bytes:
         data, self._input = self._input, b""
-        if self._gzip:
+        if not self._gzip:
+            return bytes(self._dec.decompress(data))
+        saved = self._dec.copy()
+        try:
             out: bytes = self._dec.decompress(data, CHUNK)
-            self._input = self._dec.unconsumed_tail
-            return out
-        return bytes(self._dec.decompress(data))
+        except zlib.error:
+            self._dec = saved  # redo this piece in small steps to keep what precedes the damage
+            return self._decode_gzip_slowly(data)
+        self._input = self._dec.unconsumed_tail
+        return out
+
+    def _decode_gzip_slowly(self, data: bytes) -> bytes:
+        """Decode ``data`` (which holds damage) 4 KiB at a time; the damage is raised later."""
+        step, out, size = FEED["zstd"], [], 0
+        for i in range(0, len(data), step):
+            try:
+                piece = self._dec.decompress(data[i : i + step], CHUNK)
+            except zlib.error as exc:
+                self._late = self._corrupt(exc)
+                break
+            out.append(piece)
+            size += len(piece)
+            rest = self._dec.unconsumed_tail + data[i + step :]
+            if self._dec.eof or size >= CHUNK or self._dec.unconsumed_tail:
+                self._input = rest  # the member ended, or enough output: continue from here
+                break
+        return b"".join(out)
 
     def readinto(self, b: Any) -> int:
         self._fill()
