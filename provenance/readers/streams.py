@@ -127,7 +127,7 @@ class Decompressed(io.RawIOBase):
 
     def _corrupt(self, exc: Exception) -> str:
         reason = str(exc).split(":")[-1].strip()[:80] or type(exc).__name__
-        return f"corrupt {self._kind} ({reason})"
+        return f"corrupt: a bad {self._kind} ({reason})"
 
     def _decode(self) -> bytes:
         data, self._input = self._input, b""
