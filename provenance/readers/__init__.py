@@ -2,9 +2,12 @@
 
 Every format (JSONL, Parquet, CSV/TSV, plain text; gzip or zstd) comes out as batches with
 columns ``record_index`` (1-based line or row), ``record_key`` (the id field, else the index),
-``text``, ``url`` and ``collected_at``. Malformed records and invalid UTF-8 are *counted*, not
-fatal; a file that cannot be read at all raises :class:`ShardError` naming the file and what
-would be valid. The raw bytes on disk are hashed (SHA-256) in the same pass.
+``text``, ``url`` and ``collected_at``. Malformed records (with line numbers and reasons),
+invalid UTF-8 and lone surrogates are *counted*, not fatal; a compressed file damaged part-way
+keeps the records before the damage and records it in :class:`ReadStats`. Only a file that
+cannot be read at all raises, and only :class:`ShardError` (``CorruptShard`` for bad bytes)
+naming the file and what would be valid: any other exception out of a reader is a bug. The
+raw bytes on disk are hashed (SHA-256) in the same pass.
 """
 
 from __future__ import annotations
