@@ -88,3 +88,11 @@ class ShardError(Exception):
     Messages must name the file, the line or column where known, and what would be valid —
     and never quote record content.
     """
+
+
+class CorruptShard(ShardError):
+    """The bytes of a shard cannot be decoded at all (damaged compression, not the format).
+
+    Raised only when nothing could be read; damage after good records is recorded in the
+    read statistics instead, so the records before it still count.
+    """

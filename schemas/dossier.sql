@@ -134,13 +134,25 @@ CREATE TABLE file_stats (
   malformed       BIGINT,
   invalid_utf8    BIGINT,
   bytes_on_disk   BIGINT,
-  sha256          VARCHAR
+  sha256          VARCHAR,
+  repaired        BIGINT,
+  malformed_lines BIGINT[],
+  malformed_reasons VARCHAR,
+  field_names     VARCHAR[],
+  damage          VARCHAR,
+  damage_line     BIGINT
 );
 COMMENT ON TABLE file_stats IS 'Per-shard counts from the file_stats scanner; sum over shards for a file.';
 COMMENT ON COLUMN file_stats.empty_records IS 'Records whose text is missing or only white space.';
 COMMENT ON COLUMN file_stats.missing_text IS 'Records without a string in the text field.';
 COMMENT ON COLUMN file_stats.malformed IS 'Lines or rows that could not be parsed (skipped, counted).';
 COMMENT ON COLUMN file_stats.invalid_utf8 IS 'Lines that were not valid UTF-8 (kept with U+FFFD replacement characters).';
+COMMENT ON COLUMN file_stats.repaired IS 'Records whose lone UTF-16 surrogates (JSON \ud800-style escapes) were replaced with U+FFFD and kept.';
+COMMENT ON COLUMN file_stats.malformed_lines IS 'Line (or row) numbers of the first 10 malformed records of the shard.';
+COMMENT ON COLUMN file_stats.malformed_reasons IS 'JSON object: reason -> count of malformed records. Reasons: not_json, not_object (a JSON array, number or string), too_deep (nesting), too_long (over 64 MiB), csv_columns, csv_syntax.';
+COMMENT ON COLUMN file_stats.field_names IS 'Up to 20 distinct top-level field (column) names seen in the file, to suggest a text_field; names only, never values, and only name-shaped ones (no 5-digit runs, no @).';
+COMMENT ON COLUMN file_stats.damage IS 'Why the compressed stream ended early (truncated or corrupt); the records before it are counted, the rest of the file is lost.';
+COMMENT ON COLUMN file_stats.damage_line IS 'Complete lines read before the damage.';
 
 CREATE TABLE evidence (
   run_id       VARCHAR NOT NULL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from provenance.errors import ShardError
+from provenance.errors import CorruptShard, ShardError
 from provenance.plan import Shard, detect_format
 from provenance.readers import SCHEMA, ShardReader, read_records
 
@@ -79,14 +80,22 @@ def test_jsonl_counts_malformed_and_invalid_utf8(tmp_path: Path, name: str, enco
     assert st.bytes_on_disk == path.stat().st_size
 
 
-def test_truncated_gzip_is_a_shard_error_naming_file_and_line(tmp_path: Path) -> None:
+def test_truncated_gzip_keeps_the_records_before_the_cut_and_says_how_many(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl.gz"
     data = b"".join(b'{"text": "row %d"}\n' % i for i in range(5000))
     path.write_bytes(gzip.compress(data)[:3000])
-    with pytest.raises(
-        ShardError,
-        match=r"t\.jsonl\.gz: compressed stream is corrupt or truncated \(EOFError\); \d+ line\(s\) were read",
-    ):
+    table, reader = read_all(shard(path))
+    st = reader.stats
+    assert 0 < st.records < 5000 and table.num_rows == st.records
+    assert table.column("text").to_pylist()[-1] == f"row {st.records - 1}"
+    assert st.damage_line == st.records
+    assert st.damage is not None and re.match(
+        rf"t\.jsonl\.gz: compressed stream is truncated: the data ends inside a gzip member; "
+        rf"{st.records} complete line\(s\) were read",
+        st.damage,
+    )
+    path.write_bytes(gzip.compress(data)[:12])  # nothing decodes: the file is unreadable
+    with pytest.raises(CorruptShard, match=r"t\.jsonl\.gz: .*0 complete line\(s\)"):
         read_all(shard(path))
 
 

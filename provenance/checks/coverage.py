@@ -1,6 +1,8 @@
 """SRC-01: every data file belongs to exactly one declared source, and every source has data.
 
-Also reports files that could not be read (DOC-02: their scale and content cannot be explained).
+Also reports files that could not be read (DOC-02: their scale and content cannot be explained),
+and, through :mod:`provenance.checks.reading`, files read only in part: damaged compression,
+malformed records, a text field most records lack, repaired characters.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections import defaultdict
 from typing import ClassVar
 
 from provenance.checks.base import Check, CheckContext
+from provenance.checks.reading import report_read_problems
 from provenance.findings import Message
 
 ORPHANS = Message(
@@ -121,6 +124,7 @@ class SourceCoverage(Check):
                     source=source,
                     files=n,
                 )
+        report_read_problems(self, ctx)
         if not by_root and not plan.double_claims:
             self.find(
                 "SRC-01",

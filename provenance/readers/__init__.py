@@ -2,9 +2,12 @@
 
 Every format (JSONL, Parquet, CSV/TSV, plain text; gzip or zstd) comes out as batches with
 columns ``record_index`` (1-based line or row), ``record_key`` (the id field, else the index),
-``text``, ``url`` and ``collected_at``. Malformed records and invalid UTF-8 are *counted*, not
-fatal; a file that cannot be read at all raises :class:`ShardError` naming the file and what
-would be valid. The raw bytes on disk are hashed (SHA-256) in the same pass.
+``text``, ``url`` and ``collected_at``. Malformed records (with line numbers and reasons),
+invalid UTF-8 and lone surrogates are *counted*, not fatal; a compressed file damaged part-way
+keeps the records before the damage and records it in :class:`ReadStats`. Only a file that
+cannot be read at all raises, and only :class:`ShardError` (``CorruptShard`` for bad bytes)
+naming the file and what would be valid: any other exception out of a reader is a bug. The
+raw bytes on disk are hashed (SHA-256) in the same pass.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from provenance.errors import ShardError
+from provenance.errors import CorruptShard, ShardError
 from provenance.plan import Shard, detect_format
 from provenance.readers.base import SCHEMA, ReadStats
 from provenance.readers.lines import LineFormats
 from provenance.readers.parquet import ParquetFormat
-from provenance.readers.streams import HashingReader, decompressed
+from provenance.readers.streams import HashingReader, decompressed, stream_damage
 
 __all__ = ["SCHEMA", "ReadStats", "ShardReader", "read_records"]
 
@@ -43,7 +46,8 @@ class ShardReader(LineFormats, ParquetFormat):
 def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
     """Read a small JSONL/CSV evidence table (collection log, consent records).
 
-    Returns the rows as dicts and the number of malformed lines skipped.
+    Returns the rows as dicts and the number of malformed lines skipped (damage that cut a
+    compressed file short counts as one); a damaged file with no row raises :class:`CorruptShard`.
     """
     fmt, compression = detect_format(path.name)
     if fmt not in ("jsonl", "csv"):
@@ -67,7 +71,12 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
     rows: list[dict[str, Any]] = []
     with open(path, "rb") as fh:
         raw = HashingReader(fh)
-        lines = reader._lines(decompressed(raw, compression))
+        stream = decompressed(raw, compression)
+        lines = reader._lines(stream)
         parsed = reader._csv_rows(lines) if fmt == "csv" else reader._json_or_text(lines, "jsonl")
         rows = [rec for _, rec, _ in parsed if rec is not None]
-    return rows, reader.stats.malformed
+        damage = stream_damage(stream)[0]
+        if damage is not None and not rows:
+            raise CorruptShard(f"{path.name}: compressed stream is {damage}; no row was read")
+    # rows before damage are kept; the damage counts as one more malformed line
+    return rows, reader.stats.malformed + (damage is not None)

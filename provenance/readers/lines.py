@@ -10,25 +10,41 @@ from typing import Any
 import pyarrow as pa
 
 from provenance.errors import ShardError
+from provenance.readers.base import MAX_RECORD_BYTES
 from provenance.readers.jsonl import JsonlBlocks
-from provenance.readers.streams import STREAM_ERRORS, HashingReader, decompressed
+from provenance.readers.streams import CHUNK, HashingReader, decompressed, stream_damage
+
+# The csv module's default field limit is 128 KiB, so a long article in one CSV cell was
+# "malformed". Records up to MAX_RECORD_BYTES are read; longer fields are counted as
+# malformed with the reason "too_long". (The limit is process-wide; readers are its only user.)
+csv.field_size_limit(MAX_RECORD_BYTES)
+# A carriage return inside an unquoted field (old Mac or Excel exports) would end the row
+# early; it is carried through csv as a Unicode noncharacter, never found in real text.
+_CR = "\ufdd0"
 
 
 class LineFormats(JsonlBlocks):
     """Readers of line-oriented files, compressed or not."""
 
-    def _lines(self, stream: io.BufferedIOBase) -> Iterator[tuple[int, str]]:
-        lineno = [0]
+    def _raw_lines(self, stream: io.BufferedReader) -> Iterator[tuple[int, bytes]]:
+        """Numbered lines; over-long ones skipped (counted), the line damage cut dropped."""
+        lineno = 0
+        while raw := stream.readline(MAX_RECORD_BYTES + 1):
+            lineno += 1
+            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+                while (more := stream.readline(CHUNK)) and not more.endswith(b"\n"):
+                    pass
+                self.stats.bad(lineno, "too_long")
+                self._lines_read = lineno
+                continue
+            if not raw.endswith(b"\n") and stream_damage(stream)[0] is not None:
+                self._cut = True  # the damage ended this line early: not a record
+                return
+            yield lineno, raw
 
-        def numbered() -> Iterator[tuple[int, bytes]]:
-            for raw_line in stream:
-                lineno[0] += 1
-                yield lineno[0], raw_line
-
-        try:
-            yield from self._decode(numbered())
-        except STREAM_ERRORS as exc:
-            raise self._corrupt(lineno[0], exc) from None
+    def _lines(self, stream: io.BufferedReader) -> Iterator[tuple[int, str]]:
+        """Decoded, numbered lines of ``stream``."""
+        yield from self._decode(self._raw_lines(stream))
 
     def _line_based(self, fmt: str) -> Iterator[pa.RecordBatch]:
         with open(self.shard.path, "rb") as fh:
@@ -37,9 +53,11 @@ class LineFormats(JsonlBlocks):
             if fmt == "jsonl" and not any("." in f for f in self._fields().values()):
                 yield from self._jsonl_blocks(stream)
             else:
+                self._cut = False
                 lines = self._lines(stream)
                 rows = self._csv_rows(lines) if fmt == "csv" else self._json_or_text(lines, fmt)
                 yield from self._rows_to_batches(rows)
+                self._damaged(stream_damage(stream)[0], self._cut)
             raw.drain()
             self.stats.bytes_on_disk = raw.count
             self.stats.sha256 = raw.hash.hexdigest()
@@ -53,6 +71,8 @@ class LineFormats(JsonlBlocks):
         def text_lines() -> Iterator[str]:
             for lineno, line in numbered:
                 current[0] = lineno
+                if "\r" in line and _CR not in line:  # csv ends a row at a bare CR
+                    line = line.replace("\r", _CR)
                 yield line + "\n"  # quoted fields may span lines: give csv its newlines back
 
         reader = csv.reader(text_lines(), delimiter=self.shard.delimiter)
@@ -60,6 +80,12 @@ class LineFormats(JsonlBlocks):
             header = next(reader)
         except StopIteration:
             return
+        except csv.Error:
+            raise ShardError(
+                f"{self.name}: line 1: the header row is not valid CSV; the first row must "
+                "name the columns"
+            ) from None
+        self.stats.see_fields(header)
         field = self.shard.text_field
         prev_end = current[0]
         if field and field not in header:
@@ -72,17 +98,18 @@ class LineFormats(JsonlBlocks):
                 row = next(reader)
             except StopIteration:
                 return
-            except csv.Error:
-                self.stats.malformed += 1
+            except csv.Error as exc:
+                too_long = "field larger than field limit" in str(exc)
+                self.stats.bad(prev_end + 1, "too_long" if too_long else "csv_syntax")
                 prev_end = current[0]
                 continue
             start, prev_end = prev_end + 1, current[0]  # a row's index is its first line
             if not row or row == [""]:
                 continue
             if len(row) != len(header):
-                self.stats.malformed += 1
+                self.stats.bad(start, "csv_columns")
                 continue
+            if any(_CR in f for f in row):
+                row = [f.replace(_CR, "\r") for f in row]
             rec = dict(zip(header, row, strict=True))
             yield start, rec, rec.get(field)
-
-    # -- parquet -------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from provenance.errors import ShardError
+from provenance.errors import CorruptShard, ShardError
 from provenance.readers.base import SCHEMA, ReaderBase
 from provenance.readers.streams import CHUNK
+
+_STRING = pa.string()
 
 
 class ParquetFormat(ReaderBase):
@@ -26,6 +28,7 @@ class ParquetFormat(ReaderBase):
                 f"{self.name}: not a readable Parquet file (bad footer or magic bytes)"
             ) from None
         names = set(pf.schema_arrow.names)
+        self.stats.see_fields(pf.schema_arrow.names)
         wanted = {
             "text": s.text_field,
             "record_key": s.id_field,
@@ -46,19 +49,32 @@ class ParquetFormat(ReaderBase):
         groups = list(s.row_groups) if s.row_groups is not None else list(range(pf.num_row_groups))
         offset = sum(pf.metadata.row_group(g).num_rows for g in range(groups[0])) if groups else 0
         columns = sorted({c for c in wanted.values() if c})
-        for rb in pf.iter_batches(batch_size=self.batch_rows, row_groups=groups, columns=columns):
+        try:
+            batches = pf.iter_batches(
+                batch_size=self.batch_rows, row_groups=groups, columns=columns
+            )
+        except (OSError, pa.ArrowException, IndexError):  # e.g. row groups gone since planning
+            raise CorruptShard(f"{self.name}: row groups {groups} cannot be read") from None
+        while True:
+            try:
+                rb = next(batches)
+            except StopIteration:
+                break
+            except (OSError, pa.ArrowException):  # a damaged page or row group
+                raise CorruptShard(
+                    f"{self.name}: row groups {groups[0]}-{groups[-1]}: data is corrupt after "
+                    f"{self.stats.records} row(s); re-export the file"
+                ) from None
             n = rb.num_rows
             idx = pa.array(range(offset + 1, offset + n + 1), pa.int64())
-            text = rb.column(s.text_field).cast(pa.large_string())
+            text = self._column(rb, s.text_field, "text", pa.large_string())
             self.stats.missing_text += text.null_count
-            key = rb.column(s.id_field).cast(pa.string()) if s.id_field else idx.cast(pa.string())
-            url = (
-                rb.column(s.url_field).cast(pa.string())
-                if s.url_field
-                else pa.nulls(n, pa.string())
+            key = (
+                self._column(rb, s.id_field, "record_key") if s.id_field else idx.cast(pa.string())
             )
+            url = self._column(rb, s.url_field, "url") if s.url_field else pa.nulls(n, pa.string())
             ts = (
-                rb.column(s.time_field).cast(pa.string())
+                self._column(rb, s.time_field, "collected_at")
                 if s.time_field
                 else pa.nulls(n, pa.string())
             )
@@ -72,3 +88,35 @@ class ParquetFormat(ReaderBase):
                     h.update(chunk)
             self.stats.sha256 = h.hexdigest()
             self.stats.bytes_on_disk = Path(s.path).stat().st_size
+
+    def _column(
+        self, rb: pa.RecordBatch, col: str, role: str, typ: pa.DataType = _STRING
+    ) -> pa.Array:
+        """Column ``col`` as valid text, or a ShardError naming it (a struct id, say)."""
+        try:
+            arr = rb.column(col).cast(typ)
+        except pa.ArrowException:
+            raise ShardError(
+                f"{self.name}: column {col!r} ({rb.schema.field(col).type}) cannot be read as "
+                f"text (for {role}); name a string or number column"
+            ) from None
+        return self._valid_text(arr)
+
+    def _valid_text(self, text: pa.Array) -> pa.Array:
+        """Parquet does not enforce UTF-8: replace invalid sequences (counted) as lines do."""
+        try:
+            text.validate(full=True)
+            return text
+        except pa.ArrowInvalid:
+            pass
+        out: list[str | None] = []
+        for value in text.cast(pa.large_binary()).to_pylist():
+            if value is None:
+                out.append(None)
+                continue
+            try:
+                out.append(value.decode("utf-8"))
+            except UnicodeDecodeError:
+                self.stats.invalid_utf8 += 1
+                out.append(value.decode("utf-8", errors="replace"))
+        return pa.array(out, text.type)

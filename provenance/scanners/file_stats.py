@@ -1,11 +1,15 @@
 """Per-file counts: records, characters, bytes, empty records, malformed and invalid UTF-8 lines.
 
+Also what the reader noticed about the file (malformed line numbers and reasons, field names
+seen, damage to a compressed stream), which the ``source_coverage`` check turns into findings.
+
 These are the first scale figures of Article 19 ("scale") and the evidence that every file in
 the dossier was read in full. The counts are sums, so a file split into several shards adds up.
 """
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 import pyarrow as pa
@@ -26,6 +30,12 @@ FILE_STATS_SCHEMA = pa.schema(
         ("invalid_utf8", pa.int64()),
         ("bytes_on_disk", pa.int64()),
         ("sha256", pa.string()),
+        ("repaired", pa.int64()),
+        ("malformed_lines", pa.list_(pa.int64())),
+        ("malformed_reasons", pa.string()),
+        ("field_names", pa.list_(pa.string())),
+        ("damage", pa.string()),
+        ("damage_line", pa.int64()),
     ]
 )
 
@@ -34,7 +44,7 @@ class FileStats(Scanner):
     """Counts per shard, summed per file when the run commits."""
 
     name: ClassVar[str] = "file_stats"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     outputs: ClassVar[tuple[str, ...]] = ("file_stats",)
 
     def __init__(self, settings: object) -> None:
@@ -66,5 +76,11 @@ class FileStats(Scanner):
             "invalid_utf8": rs.invalid_utf8,
             "bytes_on_disk": rs.bytes_on_disk,
             "sha256": rs.sha256,
+            "repaired": rs.repaired,
+            "malformed_lines": rs.malformed_lines,
+            "malformed_reasons": json.dumps(rs.malformed_reasons, sort_keys=True),
+            "field_names": rs.field_names,
+            "damage": rs.damage,
+            "damage_line": rs.damage_line,
         }
         return {"file_stats": pa.Table.from_pylist([row], schema=FILE_STATS_SCHEMA)}
