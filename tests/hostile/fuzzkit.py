@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
-from hypothesis import HealthCheck, seed, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 
 SCALE = max(1, int(os.environ.get("PROVENANCE_FUZZ_SCALE", "1") or "1"))
@@ -47,12 +47,14 @@ def profile() -> str:
     return f"provenance fuzz: PROVENANCE_FUZZ_SCALE={SCALE}, {how}, database=None"
 
 
-def fuzz(examples: int, deadline_s: float | None = None) -> Callable[[F], F]:
+def fuzz(examples: int, deadline_s: float | None = None, shrink: bool = True) -> Callable[[F], F]:
     """``@settings`` for a fuzz test: ``examples`` x SCALE cases, reproducible, no database.
 
     Function-scoped fixtures (the autouse PII key of tests/conftest.py) are shared by the
-    examples on purpose: every example builds its own files in its own folder.
+    examples on purpose: every example builds its own files in its own folder. ``shrink=False``
+    for cases that each cost a process (a failure is reported as found, in full).
     """
+    phases = [p for p in Phase if shrink or p not in (Phase.shrink, Phase.explain)]
 
     def wrap(fn: F) -> F:
         fn = settings(
@@ -61,6 +63,7 @@ def fuzz(examples: int, deadline_s: float | None = None) -> Callable[[F], F]:
             derandomize=SEED is None,
             database=None,
             print_blob=True,
+            phases=phases,
             suppress_health_check=[
                 HealthCheck.function_scoped_fixture,
                 HealthCheck.too_slow,
