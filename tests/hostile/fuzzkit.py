@@ -396,10 +396,16 @@ def parquet_shard(draw: st.DrawFn) -> ShardCase:
     nulls = draw(st.integers(0, 3))
     for _ in range(nulls):
         texts.insert(draw(st.integers(0, len(texts))), None)
-    damage = draw(st.sampled_from(["none", "none", "truncate", "int_text", "flip"]))
+    damage = draw(st.sampled_from(["none", "none", "truncate", "int_text", "flip", "bad_utf8"]))
     if damage == "int_text":
         table = pa.table({"text": pa.array(range(len(texts)), pa.int64())})
         markers = []
+    elif (
+        damage == "bad_utf8"
+    ):  # Parquet does not validate UTF-8: a string column may hold any bytes
+        raw = [t.encode() if t is not None else None for t in texts]
+        raw.insert(draw(st.integers(0, len(raw))), b"bad \xff\xfe " + draw(st.binary(max_size=8)))
+        table = pa.table({"text": pa.array(raw, pa.binary()).view(pa.string())})
     else:
         table = pa.table({"text": pa.array(texts, pa.string()), "k": list(range(len(texts)))})
     buf = io.BytesIO()
@@ -420,8 +426,8 @@ def parquet_shard(draw: st.DrawFn) -> ShardCase:
         data=data,
         markers=markers,
         # a flipped byte may land anywhere (page data, statistics): nothing is promised
-        must_count=len(markers) if damage == "none" else 0,
-        bad=damage in ("truncate", "int_text"),
+        must_count=len(markers) if damage in ("none", "bad_utf8") else 0,
+        bad=damage in ("truncate", "int_text", "bad_utf8"),
         kind=f"parquet, damage={damage}",
         notes=notes,
     )

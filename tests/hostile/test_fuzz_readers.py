@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -83,6 +84,10 @@ def read_case(workdir: Path, case: ShardCase, batch_rows: int) -> None:
     with time_limit(LIMIT_S, f"reading {case.name}"):
         try:
             for batch in reader:
+                try:
+                    batch.validate(full=True)
+                except pa.ArrowInvalid as exc:  # scanners fail on such a batch: the run exits 3
+                    pytest.fail(f"the reader yielded an invalid batch ({exc}) from {case!r}")
                 for text in batch.column("text").to_pylist():
                     if text:
                         seen.update(MARKER.findall(text[:64]))
