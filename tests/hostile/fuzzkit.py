@@ -433,4 +433,26 @@ def parquet_shard(draw: st.DrawFn) -> ShardCase:
     )
 
 
-any_shard = st.one_of(line_shard(), truncated_shard(), random_bytes_shard(), parquet_shard())
+@st.composite
+def no_text_shard(draw: st.DrawFn) -> ShardCase:
+    """JSON lines that are all objects, none with the text field: nothing to audit, silently."""
+    rows = draw(st.lists(st.dictionaries(hostile_text, json_values, max_size=3), min_size=1))
+    rows = [{k: v for k, v in row.items() if k != "text"} for row in rows]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    return ShardCase(
+        name=f"n{len(rows)}.jsonl",
+        fmt="jsonl",
+        compression=None,
+        data=data,
+        markers=[],
+        must_count=0,
+        bad=True,  # a file without one text is a finding (issue 9 item 8), not a clean read
+        kind="no record has the text field",
+    )
+
+
+#: every kind of hostile shard, for the CLI fuzz (``no_text_shard`` is only "bad" in a dossier:
+#: a reader reports it as ``missing_text``, which is not damage)
+any_shard = st.one_of(
+    line_shard(), truncated_shard(), random_bytes_shard(), parquet_shard(), no_text_shard()
+)

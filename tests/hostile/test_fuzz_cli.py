@@ -79,6 +79,7 @@ NAME_STEMS = [
     "n" * 150,
 ]
 SURROGATE = "\\ud800"
+FIFO = "pipe.jsonl"
 
 
 @dataclass
@@ -89,12 +90,13 @@ class CliCase:
     strings: dict[str, str] = field(default_factory=dict)  # manifest field → hostile value
     surrogate: bool = False  # a lone surrogate escape in service.name
     unknown_key: str | None = None
+    fifo: bool = False  # a named pipe among the data files: never opened, always named
 
     def __repr__(self) -> str:
         shards = "\n".join(f"  {name!r}: {case.describe()}" for name, case in self.shards)
         return (
             f"CliCase(strings={self.strings!r}, surrogate={self.surrogate}, "
-            f"unknown_key={self.unknown_key!r})\n{shards}"
+            f"unknown_key={self.unknown_key!r}, fifo={self.fifo})\n{shards}"
         )
 
 
@@ -115,6 +117,7 @@ def cli_case(draw: st.DrawFn) -> CliCase:
         strings=strings,
         surrogate=draw(st.integers(0, 5)) == 0,
         unknown_key=draw(hostile_text) if draw(st.integers(0, 7)) == 0 else None,
+        fifo=draw(st.integers(0, 5)) == 0,
     )
 
 
@@ -147,6 +150,8 @@ def _write_corpus(folder: Path, case: CliCase) -> Path:
         path = corpus.root / "data" / "fuzz" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(shard.data)
+    if case.fifo:
+        os.mkfifo(corpus.root / "data" / "fuzz" / FIFO)
     return manifest
 
 
@@ -237,6 +242,11 @@ def check_run(folder: Path, case: CliCase, pipeline: str | None) -> tuple[Path, 
                 f"damaged file {rel!r} (status {status}, {records} records) "
                 f"is named by no finding: {said}"
             )
+    if case.fifo:
+        rel = f"fuzz/{FIFO}"
+        assert rel in files or any(rel in s for s in named), (
+            f"the named pipe {rel!r} is in no finding and not in the files table: {said}"
+        )
     return db, run_id[0]
 
 
