@@ -40,7 +40,7 @@ from .fuzzkit import (
 
 MARKER = re.compile(r"GOOD-\d+-\d+:")
 #: ReadStats fields that describe the file, not damage in it
-NOT_DAMAGE = {"bytes_on_disk", "sha256", "records", "missing_text"}
+NOT_DAMAGE = {"bytes_on_disk", "sha256", "records", "missing_text", "field_names"}
 LIMIT_S = 30.0
 _counter = itertools.count()
 
