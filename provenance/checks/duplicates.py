@@ -74,7 +74,7 @@ def lsh_bands(sql: Callable[[str, list[Any]], list[tuple[Any, ...]]], run_id: st
         [run_id],
     )
     value = rows[0][0] if rows else None
-    return int(value) if value is not None else MinHashSettings().bands
+    return int(value) if value is not None else MinHashSettings.model_validate({}).bands
 
 
 def candidate_pairs(
