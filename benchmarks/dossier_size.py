@@ -68,7 +68,8 @@ def make_corpus(root: Path, mb: float, files: int = 8, seed: int = 7) -> int:
                     text = " ".join(rng.choice(vocab) for _ in range(rng.randint(80, 130)))
                 if rng.random() < 0.05:
                     text += f" 联系电话 13{rng.randint(100000000, 999999999)}"
-                texts.append(text) if len(texts) < 5000 else None
+                if len(texts) < 5000:
+                    texts.append(text)
                 line = json.dumps({"id": f"r{n}", "text": text}, ensure_ascii=False) + "\n"
                 out.write(line)
                 size += len(line.encode())
@@ -152,7 +153,9 @@ def report(db: Path, input_bytes: int) -> None:
     for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
         if size or rows.get(name):
             print(f"{name:<22}{rows.get(name, 0):>12,}{size:>14,}{size / total:>8.1%}")
-    print(f"file {total:,} bytes for {input_bytes:,} input bytes: {total / input_bytes:.2f} per byte")
+    print(
+        f"file {total:,} bytes for {input_bytes:,} input bytes: {total / input_bytes:.2f} per byte"
+    )
 
 
 def main() -> None:

@@ -46,16 +46,18 @@ class DuplicateSettings(BaseModel):
 # Candidate pairs: records of one run that share a whole LSH band of their signature. Every filter
 # on run_id comes before the window, so a record never ties with its copy from another run in
 # the same dossier (file_id and record_key repeat across runs). A band is the byte slice
-# [band * width, (band + 1) * width) of the little-endian uint32 signature: equal slices are
-# exactly what equal band hashes stood for, without storing 32 rows per record. Pairs come
-# sorted, so cluster ids (numbered in order of first appearance) are the same in every run.
+# [band * width, (band + 1) * width) of the little-endian uint32 signature, joined on its 64-bit
+# hash: equal slices always meet (as equal band hashes did, without storing 32 rows per
+# record); a hash collision only adds a candidate that the Jaccard estimate then rejects.
+# Pairs come sorted, so cluster ids (numbered in order of first appearance) are the same in
+# every run.
 CANDIDATES_SQL = """
 WITH rep AS (
     SELECT r.file_id, r.record_key FROM record_hashes r WHERE r.run_id = ?
     QUALIFY row_number() OVER (PARTITION BY r.exact_hash ORDER BY r.file_id, r.record_key) = 1),
  b AS (
     SELECT s.file_id, s.record_key, g.band,
-           array_slice(s.signature, 1 + g.band * ?, (g.band + 1) * ?) AS band_key
+           hash(array_slice(s.signature, 1 + g.band * ?, (g.band + 1) * ?)) AS band_key
     FROM minhash_signatures s JOIN rep USING (file_id, record_key)
     CROSS JOIN range(?) g(band)
     WHERE s.run_id = ?)
