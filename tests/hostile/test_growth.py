@@ -173,3 +173,19 @@ def test_a_v1_dossier_is_migrated_and_loses_its_band_table(tmp_path: Path) -> No
     assert q(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'minhash_bands'") == [
         (0,)
     ]
+
+
+def test_gc_keeps_the_storage_version(tmp_path: Path) -> None:
+    """Issue 9 item 14: the rewritten file keeps the original's DuckDB storage version, so a
+    dossier made readable by older DuckDB releases stays readable by them after gc."""
+    db = tmp_path / "v1.duckdb"
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS x (STORAGE_VERSION 'v1.0.0')", [str(db)])
+    con.execute("DETACH x")
+    con.close()
+    Store(db).close()  # an empty file: the schema is created in it
+    done = cli("gc", "--db", str(db), "--keep", "1")
+    assert done.returncode == 0, done.stderr
+    tag = "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()"
+    assert q(db, tag) == [("v1.0.0+",)]
+    assert q(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
