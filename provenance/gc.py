@@ -113,23 +113,29 @@ def plan_gc(store: Store, keep: int) -> GcPlan:
         gone = plan.trimmed + plan.removed if table in RECORD_LEVEL else plan.removed
         if not gone:
             continue
-        row = store.query(f'SELECT count(*) FROM "{table}" WHERE list_contains(?, run_id)', [gone])[
-            1
-        ]
+        sql = f"SELECT count(*) FROM {_ident(table)} WHERE list_contains(?, run_id)"
+        row = store.query(sql, [gone])[1]
         if row and row[0][0]:
             plan.rows_dropped[table] = int(row[0][0])
     return plan
 
 
-def _tables(store: Store) -> list[str]:
-    """Tables of the dossier that carry a run_id (every table but ``meta``)."""
+def _tables(store: Store, with_run_id: bool = True) -> list[str]:
+    """Tables of the dossier with (or without) a run_id column; names from the catalog only."""
     rows = store.query(
-        """SELECT DISTINCT table_name FROM duckdb_columns()
-           WHERE database_name = current_database() AND column_name = 'run_id' ORDER BY 1"""
+        """SELECT t.table_name FROM duckdb_tables() t
+           WHERE t.database_name = current_database()
+             AND EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = t.database_name
+                         AND c.table_name = t.table_name AND c.column_name = 'run_id') = ?
+           ORDER BY 1""",
+        [with_run_id],
     )[1]
-    tables = {r[0] for r in store.query("SELECT table_name FROM duckdb_tables()")[1]}
-    # names come from the catalog, never from the user; quoted below, so they must be plain
-    return [r[0] for r in rows if r[0] in tables and r[0].isidentifier()]
+    return [r[0] for r in rows]
+
+
+def _ident(name: str) -> str:
+    """A catalog name as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def collect(db: str | Path, keep: int, dry_run: bool = False) -> GcResult:
@@ -139,9 +145,8 @@ def collect(db: str | Path, keep: int, dry_run: bool = False) -> GcResult:
     if not path.is_file():
         raise BadInput(f"no dossier at {path}; nothing to collect")
     tmp = path.with_name(path.name + ".gc-tmp")
-    with Store(
-        path, read_only=dry_run
-    ) as store:  # exclusive lock: refuses while another process has it open
+    # the writer lock is held until the rename: refuses while another process has the file
+    with Store(path, read_only=dry_run) as store:
         plan = plan_gc(store, keep)
         before = _file_bytes(path)
         if dry_run:
@@ -168,17 +173,21 @@ def _rewrite(store: Store, tmp: Path, plan: GcPlan) -> None:
     ).fetchone()
     version = (tags[0] or "").rstrip("+") if tags else ""
     options = " (STORAGE_VERSION ?)" if version else ""
-    src = con.execute("SELECT current_database()").fetchone()
-    assert src is not None
+    name = con.execute("SELECT current_database()").fetchone()
+    assert name is not None
+    src = _ident(name[0])
     con.execute(f"ATTACH ? AS gc_new{options}", [str(tmp), *([version] if version else [])])
     try:
-        con.execute(f'COPY FROM DATABASE "{src[0]}" TO gc_new (SCHEMA)')
+        con.execute(f"COPY FROM DATABASE {src} TO gc_new (SCHEMA)")
         with store.transaction():
-            con.execute(f'INSERT INTO gc_new.meta SELECT * FROM "{src[0]}".meta')
+            for table in _tables(store, with_run_id=False):  # meta, and any table not per run
+                con.execute(
+                    f"INSERT INTO gc_new.{_ident(table)} SELECT * FROM {src}.{_ident(table)}"
+                )
             for table in _tables(store):
                 gone = plan.trimmed + plan.removed if table in RECORD_LEVEL else plan.removed
                 con.execute(
-                    f'INSERT INTO gc_new."{table}" SELECT * FROM "{src[0]}"."{table}" '
+                    f"INSERT INTO gc_new.{_ident(table)} SELECT * FROM {src}.{_ident(table)} "
                     "WHERE NOT list_contains(?, run_id)",
                     [gone],
                 )
