@@ -22,7 +22,7 @@ from provenance import __version__
 from provenance.errors import BadInput, Problem
 from provenance.resources import schema_file
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Tables written per shard: cleared for a shard that is re-scanned on resume.
 SHARD_TABLES = (
     "file_stats",
@@ -32,7 +32,6 @@ SHARD_TABLES = (
     "pii_counts",
     "stat_parts",
     "record_hashes",
-    "minhash_bands",
     "minhash_signatures",
     "keyword_counts",
 )

@@ -1,4 +1,4 @@
--- provenance dossier, schema version 1.
+-- provenance dossier, schema version 2 (migrations from older versions: schemas/migrations/NNNN.sql).
 -- Every table is keyed by run_id. Rows of runs that are not 'complete' stay in the tables
 -- (a resumed run continues from them) but the views below show complete runs only.
 -- Times are UTC. No raw personal information is ever stored here.
@@ -334,17 +334,6 @@ CREATE TABLE record_hashes (
 );
 COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
 
-CREATE TABLE minhash_bands (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  record_key      VARCHAR NOT NULL,
-  band            INTEGER NOT NULL,
-  band_hash       BIGINT NOT NULL
-);
-COMMENT ON TABLE minhash_bands IS 'LSH bands of each record''s MinHash signature; records sharing (band, band_hash) are near-duplicate candidates.';
-
 CREATE TABLE minhash_signatures (
   run_id          VARCHAR NOT NULL,
   scanner         VARCHAR NOT NULL,
@@ -353,7 +342,7 @@ CREATE TABLE minhash_signatures (
   record_key      VARCHAR NOT NULL,
   signature       BLOB NOT NULL
 );
-COMMENT ON TABLE minhash_signatures IS 'MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme) used to confirm candidate pairs.';
+COMMENT ON TABLE minhash_signatures IS 'MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme, a fixed-width blob). LSH bands are byte slices of it, grouped at reduce time to find candidate pairs; the estimated Jaccard confirms them. Per record: removed from runs older than the newest N by `provenance gc`.';
 
 CREATE TABLE duplicates (
   run_id      VARCHAR NOT NULL,

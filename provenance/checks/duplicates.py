@@ -1,8 +1,8 @@
 """Exact and near duplicates across the corpus (Art. 7(4) quality; Art. 7(2) when licences differ).
 
 Exact: records grouped by the hash of their normalised text. Near: LSH candidate pairs from
-grouping ``minhash_bands`` on (band, band_hash) in DuckDB, confirmed by the Jaccard similarity
-estimated from the stored signatures, and clustered by union-find. Only one representative of
+grouping on (band, band slice of the stored MinHash signature) in DuckDB, confirmed by the
+Jaccard similarity estimated from the signatures, and clustered by union-find. Only one representative of
 each exact-duplicate group takes part in the near-duplicate search (otherwise every copy pairs
 with every other). Results go to ``duplicates`` (cluster_id, file_id, record_key, kind,
 similarity) and per-source rates to ``stats``.
@@ -11,7 +11,8 @@ similarity) and per-source rates to ``stats``.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from provenance.checks.base import Check, CheckContext
 from provenance.findings import Message
 from provenance.licenses import default_index
+from provenance.scanners.minhash import MinHashSettings
 
 ACROSS = Message(
     en="{count} {kind_en} duplicate record(s) appear under both '{a}' ({lic_a}) and '{b}' ({lic_b}); which licence governs them is unclear",
@@ -39,6 +41,56 @@ class DuplicateSettings(BaseModel):
     report_rate: float = Field(
         0.05, ge=0, le=1, description="Duplicate share that raises a DIV-03 finding."
     )
+
+
+# Candidate pairs: records of one run that share a whole LSH band of their signature. Every filter
+# on run_id comes before the window, so a record never ties with its copy from another run in
+# the same dossier (file_id and record_key repeat across runs). A band is the byte slice
+# [band * width, (band + 1) * width) of the little-endian uint32 signature, joined on its 64-bit
+# hash: equal slices always meet (as equal band hashes did, without storing 32 rows per
+# record); a hash collision only adds a candidate that the Jaccard estimate then rejects.
+# Pairs come sorted, so cluster ids (numbered in order of first appearance) are the same in
+# every run.
+CANDIDATES_SQL = """
+WITH rep AS (
+    SELECT r.file_id, r.record_key FROM record_hashes r WHERE r.run_id = ?
+    QUALIFY row_number() OVER (PARTITION BY r.exact_hash ORDER BY r.file_id, r.record_key) = 1),
+ b AS (
+    SELECT s.file_id, s.record_key, g.band,
+           hash(array_slice(s.signature, 1 + g.band * ?, (g.band + 1) * ?)) AS band_key
+    FROM minhash_signatures s JOIN rep USING (file_id, record_key)
+    CROSS JOIN range(?) g(band)
+    WHERE s.run_id = ?)
+SELECT DISTINCT x.file_id, x.record_key, y.file_id, y.record_key
+FROM b x JOIN b y ON x.band = y.band AND x.band_key = y.band_key
+  AND (x.file_id < y.file_id OR (x.file_id = y.file_id AND x.record_key < y.record_key))
+ORDER BY 1, 2, 3, 4
+LIMIT ?
+"""
+
+
+def lsh_bands(sql: Callable[[str, list[Any]], list[tuple[Any, ...]]], run_id: str) -> int:
+    """The LSH band count the run's minhash scanner was configured with."""
+    rows = sql(
+        "SELECT json_extract(config, '$.scanners.minhash.bands') FROM runs WHERE run_id = ?",
+        [run_id],
+    )
+    value = rows[0][0] if rows else None
+    return int(value) if value is not None else MinHashSettings.model_validate({}).bands
+
+
+def candidate_pairs(
+    sql: Callable[[str, list[Any]], list[tuple[Any, ...]]], run_id: str, max_pairs: int
+) -> list[tuple[Any, ...]]:
+    """(file_id, record_key, file_id, record_key) pairs sharing an LSH band, within one run."""
+    width = sql(
+        "SELECT max(octet_length(signature)) FROM minhash_signatures WHERE run_id = ?", [run_id]
+    )
+    if not width or not width[0][0]:
+        return []
+    bands = lsh_bands(sql, run_id)
+    step = int(width[0][0]) // bands
+    return sql(CANDIDATES_SQL, [run_id, step, step, bands, run_id, max_pairs])
 
 
 class _UnionFind:
@@ -165,18 +217,7 @@ class Duplicates(Check):
         cfg: DuplicateSettings,
         pair_counts: dict[tuple[str, str, str], int],
     ) -> dict[str, int]:
-        pairs = ctx.sql(
-            """WITH rep AS (
-                   SELECT r.file_id, r.record_key FROM record_hashes r
-                   QUALIFY row_number() OVER (PARTITION BY r.exact_hash ORDER BY r.file_id, r.record_key) = 1
-                   AND r.run_id = ?),
-                 b AS (SELECT m.* FROM minhash_bands m JOIN rep USING (file_id, record_key) WHERE m.run_id = ?)
-               SELECT DISTINCT x.file_id, x.record_key, y.file_id, y.record_key
-               FROM b x JOIN b y ON x.band = y.band AND x.band_hash = y.band_hash
-                 AND (x.file_id < y.file_id OR (x.file_id = y.file_id AND x.record_key < y.record_key))
-               LIMIT ?""",
-            [ctx.run_id, ctx.run_id, cfg.max_pairs],
-        )
+        pairs = candidate_pairs(ctx.sql, ctx.run_id, cfg.max_pairs)
         if not pairs:
             return {}
         ids: dict[tuple[str, str], int] = {}

@@ -87,3 +87,37 @@ def diff(
         out.print(f"[{colour}]{label.replace('_', ' ')}: {len(result[label])}[/]")
         for f in result[label][:30]:
             out.print(f"  {f['severity']:>7} {f['check_id']} {f['message_en']}")
+
+
+@app.command()
+def gc(
+    db: DbOption,
+    keep: Annotated[
+        int, typer.Option("--keep", help="Complete runs kept whole, newest first (at least 1).")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would go; change nothing.")
+    ] = False,
+) -> None:
+    """Trim old runs to their run-level evidence, remove superseded unfinished runs, shrink the file."""
+    from provenance.gc import collect
+
+    try:
+        result = collect(db, keep, dry_run)
+    except ProvenanceError as exc:
+        fail(exc)
+    plan = result.plan
+    verb = "would" if dry_run else "did"
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False)  # run ids and paths are user data
+
+    say(f"kept whole: {', '.join(plan.kept) or '-'}")
+    say(f"trimmed to run-level evidence ({verb}): {', '.join(plan.trimmed) or '-'}")
+    say(f"removed entirely, unfinished and superseded ({verb}): {', '.join(plan.removed) or '-'}")
+    for table, rows in sorted(plan.rows_dropped.items()):
+        say(f"  {table}: {rows:,} row(s)")
+    if dry_run:
+        say(f"dry run: {db} unchanged, {result.bytes_before:,} bytes")
+    else:
+        say(f"{db}: {result.bytes_before:,} → {result.bytes_after:,} bytes")

@@ -1,10 +1,11 @@
 """Exact-duplicate hashes and MinHash/LSH signatures per record, inside the single pass.
 
 Per record: a 63-bit hash of the normalised text (lower case, white space folded) for exact
-duplicates; a MinHash signature (provenance.shingles, datasketch-compatible) and one hash per
-LSH band. Bands and signatures go to DuckDB, where candidate pairs are found by grouping on
-(band, band_hash) — memory does not grow with the corpus — and confirmed by the estimated
-Jaccard similarity (``checks/duplicates.py``).
+duplicates, and a MinHash signature (provenance.shingles, datasketch-compatible) stored once as
+a fixed-width blob. LSH bands are not stored: ``checks/duplicates.py`` slices each band out of
+the signature inside DuckDB (``array_slice``), groups on (band, slice) to find candidate pairs —
+memory does not grow with the corpus — and confirms them by the estimated Jaccard similarity.
+A band table used to repeat file_id and record_key 32 times per record (issue 9, item 14).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
-from provenance.shingles import band_hashes, datasketch_permutations, shingle_batch, signatures
+from provenance.shingles import datasketch_permutations, shingle_batch, signatures
 
 HASH_SCHEMA = pa.schema(
     [
@@ -27,14 +28,6 @@ HASH_SCHEMA = pa.schema(
         ("record_key", pa.string()),
         ("exact_hash", pa.int64()),
         ("characters", pa.int64()),
-    ]
-)
-BAND_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("record_key", pa.string()),
-        ("band", pa.int32()),
-        ("band_hash", pa.int64()),
     ]
 )
 SIG_SCHEMA = pa.schema(
@@ -75,12 +68,12 @@ def exact_hashes(text: pa.Array) -> np.ndarray:
 
 
 class MinHashScanner(Scanner):
-    """Exact hashes, MinHash signatures and LSH band hashes."""
+    """Exact hashes and MinHash signatures (LSH bands are sliced from them at reduce time)."""
 
     name: ClassVar[str] = "minhash"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     Settings: ClassVar[type[BaseModel]] = MinHashSettings
-    outputs: ClassVar[tuple[str, ...]] = ("record_hashes", "minhash_bands", "minhash_signatures")
+    outputs: ClassVar[tuple[str, ...]] = ("record_hashes", "minhash_signatures")
 
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)
@@ -109,21 +102,8 @@ class MinHashScanner(Scanner):
             self.a,
             self.b,
         )
-        bands = band_hashes(sig, self.cfg.bands)
         sub_keys = pc.take(keys, idx)
         m = len(idx)
-        out["minhash_bands"] = pa.Table.from_arrays(
-            [
-                pa.array([ctx.shard.file_id] * (m * self.cfg.bands), pa.string()),
-                pa.array(
-                    np.repeat(np.asarray(sub_keys.to_pylist(), dtype=object), self.cfg.bands),
-                    pa.string(),
-                ),
-                pa.array(np.tile(np.arange(self.cfg.bands, dtype=np.int32), m)),
-                pa.array(bands.reshape(-1)),
-            ],
-            schema=BAND_SCHEMA,
-        )
         out["minhash_signatures"] = pa.Table.from_arrays(
             [
                 pa.array([ctx.shard.file_id] * m, pa.string()),
