@@ -189,3 +189,22 @@ def test_gc_keeps_the_storage_version(tmp_path: Path) -> None:
     tag = "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()"
     assert q(db, tag) == [("v1.0.0+",)]
     assert q(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+
+
+def test_a_real_v1_dossier_takes_a_new_audit(tmp_path: Path, corpus: Corpus) -> None:
+    """Schema v2 migration: a dossier created by the v1 DDL (tests/data/dossier_v1.sql, the
+    schema as released before v2) is migrated on open, gains the readers' new file_stats
+    columns, loses minhash_bands, and takes a complete audit."""
+    db = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute((Path(__file__).parents[1] / "data" / "dossier_v1.sql").read_text("utf-8"))
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('created_by', 'v1')")
+    con.close()
+    result = audit(corpus.write(), db, workers=1)
+    assert result.exit_code in (0, 1)
+    cols = {
+        r[0]
+        for r in q(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'file_stats'")
+    }
+    assert {"repaired", "malformed_lines", "field_names", "damage", "damage_line"} <= cols
+    assert q(db, "SELECT count(*) FROM file_stats WHERE run_id = ?", [result.run_id])[0][0] > 0

@@ -1,0 +1,503 @@
+-- provenance dossier, schema version 1.
+-- Every table is keyed by run_id. Rows of runs that are not 'complete' stay in the tables
+-- (a resumed run continues from them) but the views below show complete runs only.
+-- Times are UTC. No raw personal information is ever stored here.
+
+CREATE TABLE meta (
+  key   VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL
+);
+COMMENT ON TABLE meta IS 'Dossier metadata: schema_version and the tool that created the file.';
+
+CREATE TABLE runs (
+  run_id          VARCHAR PRIMARY KEY,
+  status          VARCHAR NOT NULL,
+  started_at      TIMESTAMP NOT NULL,
+  finished_at     TIMESTAMP,
+  tool_version    VARCHAR NOT NULL,
+  pipeline        VARCHAR NOT NULL,
+  config          JSON NOT NULL,
+  manifest_path   VARCHAR NOT NULL,
+  manifest_sha256 VARCHAR NOT NULL,
+  provider        VARCHAR,
+  service         VARCHAR,
+  intended_use    VARCHAR,
+  algorithm_description VARCHAR,
+  shards_total    INTEGER,
+  exit_code       INTEGER,
+  error           VARCHAR
+);
+COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
+COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, as JSON.';
+COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
+COMMENT ON COLUMN runs.exit_code IS '0 = no blocking finding, 1 = blocking findings (severity at or above the pipeline fail_on).';
+
+CREATE TABLE datasets (
+  run_id      VARCHAR NOT NULL,
+  dataset_id  VARCHAR NOT NULL,
+  name        VARCHAR,
+  stage       VARCHAR,
+  modality    VARCHAR,
+  languages   VARCHAR[],
+  description VARCHAR
+);
+COMMENT ON TABLE datasets IS 'Datasets declared in the manifest (stage: pretraining / fine_tuning / alignment).';
+
+CREATE TABLE sources (
+  run_id            VARCHAR NOT NULL,
+  source_id         VARCHAR NOT NULL,
+  dataset_id        VARCHAR NOT NULL,
+  name              VARCHAR,
+  source_type       VARCHAR NOT NULL,
+  origin            VARCHAR,
+  country           VARCHAR,
+  url               VARCHAR,
+  license_raw       VARCHAR,
+  license_spdx      VARCHAR,
+  license_category  VARCHAR,
+  legal_basis       VARCHAR,
+  collection_start  DATE,
+  collection_end    DATE,
+  upstream          VARCHAR[],
+  generator_model   VARCHAR,
+  is_pointer_dataset BOOLEAN
+);
+COMMENT ON TABLE sources IS 'Sources of each dataset (Art. 7(1), Art. 19 "sources"). source_type: open_source / self_collected / commercial / user_input / synthetic / public_data / other.';
+COMMENT ON COLUMN sources.origin IS 'domestic or foreign (TC260-003 §5.1b source mix).';
+COMMENT ON COLUMN sources.license_raw IS 'Licence string as declared in the manifest.';
+COMMENT ON COLUMN sources.license_spdx IS 'Normalised SPDX expression or LicenseRef-… (filled by the licence checks).';
+COMMENT ON COLUMN sources.license_category IS 'Licence category (filled by the licence checks).';
+COMMENT ON COLUMN sources.legal_basis IS 'Declared legal basis for personal information (PIPL Art. 13), or NULL.';
+
+CREATE TABLE models (
+  run_id        VARCHAR NOT NULL,
+  model_id      VARCHAR NOT NULL,
+  name          VARCHAR,
+  version       VARCHAR,
+  provider      VARCHAR,
+  third_party   BOOLEAN,
+  license       VARCHAR,
+  source_url    VARCHAR,
+  filing_number VARCHAR
+);
+COMMENT ON TABLE models IS 'Foundation models the service is built on (Art. 7(1); TC260-003 §6).';
+
+CREATE TABLE files (
+  run_id      VARCHAR NOT NULL,
+  file_id     VARCHAR NOT NULL,
+  source_id   VARCHAR NOT NULL,
+  dataset_id  VARCHAR NOT NULL,
+  root_id     VARCHAR NOT NULL,
+  path        VARCHAR NOT NULL,
+  format      VARCHAR,
+  compression VARCHAR,
+  sha256      VARCHAR,
+  bytes       BIGINT,
+  mtime_ns    BIGINT,
+  records     BIGINT,
+  status      VARCHAR NOT NULL,
+  error       VARCHAR
+);
+COMMENT ON TABLE files IS 'Data files claimed by each source. status: planned (not yet scanned), ok, error (could not be read: see error; the run went on).';
+COMMENT ON COLUMN files.path IS 'Path relative to the data root root_id.';
+COMMENT ON COLUMN files.sha256 IS 'SHA-256 of the file bytes on disk, computed while reading.';
+COMMENT ON COLUMN files.error IS 'Why the file could not be read: names the line or column and what would be valid; never record content.';
+
+CREATE TABLE shards (
+  run_id      VARCHAR NOT NULL,
+  shard_id    VARCHAR NOT NULL,
+  file_id     VARCHAR NOT NULL,
+  part        INTEGER NOT NULL,
+  row_groups  VARCHAR,
+  status      VARCHAR NOT NULL,
+  error       VARCHAR,
+  records     BIGINT,
+  malformed   BIGINT,
+  invalid_utf8 BIGINT,
+  bytes_on_disk BIGINT,
+  sha256      VARCHAR,
+  finished_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE shards IS 'Completion markers: a shard listed here was read and its scanners'' results committed with it; a resumed run skips it. status: ok / error (unreadable: see error). records, malformed, invalid_utf8, sha256 are what the reader saw (sha256 on part 0 only).';
+
+CREATE TABLE file_stats (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  records         BIGINT,
+  characters      BIGINT,
+  text_bytes      BIGINT,
+  empty_records   BIGINT,
+  missing_text    BIGINT,
+  malformed       BIGINT,
+  invalid_utf8    BIGINT,
+  bytes_on_disk   BIGINT,
+  sha256          VARCHAR
+);
+COMMENT ON TABLE file_stats IS 'Per-shard counts from the file_stats scanner; sum over shards for a file.';
+COMMENT ON COLUMN file_stats.empty_records IS 'Records whose text is missing or only white space.';
+COMMENT ON COLUMN file_stats.missing_text IS 'Records without a string in the text field.';
+COMMENT ON COLUMN file_stats.malformed IS 'Lines or rows that could not be parsed (skipped, counted).';
+COMMENT ON COLUMN file_stats.invalid_utf8 IS 'Lines that were not valid UTF-8 (kept with U+FFFD replacement characters).';
+
+CREATE TABLE evidence (
+  run_id       VARCHAR NOT NULL,
+  subject_kind VARCHAR NOT NULL,
+  subject_id   VARCHAR NOT NULL,
+  kind         VARCHAR NOT NULL,
+  path         VARCHAR NOT NULL,
+  status       VARCHAR NOT NULL,
+  sha256       VARCHAR,
+  bytes        BIGINT
+);
+COMMENT ON TABLE evidence IS 'Evidence documents named in the manifest, hashed (SHA-256) at audit time. status: ok / missing / unreadable.';
+
+CREATE TABLE crawl_checks (
+  run_id        VARCHAR NOT NULL,
+  source_id     VARCHAR NOT NULL,
+  url           VARCHAR NOT NULL,
+  host          VARCHAR,
+  fetched_at    VARCHAR,
+  user_agent    VARCHAR,
+  verdict       VARCHAR NOT NULL,
+  robots_sha256 VARCHAR
+);
+COMMENT ON TABLE crawl_checks IS 'Every collected URL of self-collected sources against the archived robots.txt of its host (SRC-08). verdict: allowed / disallowed / no_snapshot / invalid_url.';
+
+CREATE TABLE findings (
+  run_id       VARCHAR NOT NULL,
+  finding_id   VARCHAR NOT NULL,
+  fingerprint  VARCHAR NOT NULL,
+  check_id     VARCHAR NOT NULL,
+  code         VARCHAR NOT NULL,
+  article      VARCHAR NOT NULL,
+  severity     VARCHAR NOT NULL,
+  subject_kind VARCHAR NOT NULL,
+  subject_id   VARCHAR NOT NULL,
+  message_en   VARCHAR NOT NULL,
+  message_zh   VARCHAR NOT NULL,
+  evidence     JSON
+);
+COMMENT ON TABLE findings IS 'Conclusions of checks. check_id cites a requirement of REGULATION.md (SRC-01 …); article cites the Interim Measures (7(1), 19 …); severity: info / low / medium / high / blocker.';
+COMMENT ON COLUMN findings.fingerprint IS 'Run-independent identity (check, code, subject): match findings across runs.';
+COMMENT ON COLUMN findings.evidence IS 'JSON with the figures and pointers behind the finding (counts, paths, hashes).';
+
+CREATE TABLE stats (
+  run_id     VARCHAR NOT NULL,
+  scope      VARCHAR NOT NULL,
+  subject_id VARCHAR NOT NULL,
+  metric     VARCHAR NOT NULL,
+  key        VARCHAR,
+  value      DOUBLE
+);
+COMMENT ON TABLE stats IS 'Statistics by scope (run / dataset / source / file) and metric, e.g. records, characters, bytes.';
+
+CREATE TABLE source_licenses (
+  run_id                   VARCHAR NOT NULL,
+  source_id                VARCHAR NOT NULL,
+  license_raw              VARCHAR,
+  outcome                  VARCHAR NOT NULL,
+  spdx                     VARCHAR,
+  category                 VARCHAR,
+  commercial_use           VARCHAR,
+  confidence               DOUBLE,
+  reason                   VARCHAR,
+  effective_category       VARCHAR,
+  effective_commercial_use VARCHAR,
+  share_alike              BOOLEAN,
+  no_derivatives           BOOLEAN,
+  forbids_competing_models BOOLEAN,
+  upstream                 VARCHAR[]
+);
+COMMENT ON TABLE source_licenses IS 'Licence of each source as declared and as it applies after inheriting upstream terms (Art. 7(2)). outcome: matched / ambiguous / unknown / empty.';
+COMMENT ON COLUMN source_licenses.spdx IS 'SPDX expression or LicenseRef-… of the declared licence; NULL when unknown or ambiguous (never guessed).';
+COMMENT ON COLUMN source_licenses.category IS 'public_domain, permissive, weak_copyleft, strong_copyleft, model_terms, proprietary, non_commercial, no_derivatives, research_only, unknown.';
+COMMENT ON COLUMN source_licenses.effective_category IS 'Most restrictive category of the declared licence AND every upstream source it derives from.';
+COMMENT ON COLUMN source_licenses.commercial_use IS 'allowed / not allowed / unclear under the declared licence.';
+
+CREATE TABLE rights_notices (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  kind            VARCHAR NOT NULL,
+  start_pos       BIGINT,
+  end_pos         BIGINT,
+  snippet         VARCHAR
+);
+COMMENT ON TABLE rights_notices IS 'Copyright and rights-reservation notices found in records (capped per shard and kind; counts in rights_notice_counts are exact).';
+COMMENT ON COLUMN rights_notices.kind IS 'copyright, all_rights_reserved, zh_copyright_reserved (版权所有), zh_no_reproduction (未经许可不得转载), zh_reproduction_with_attribution, spdx_identifier, isbn.';
+COMMENT ON COLUMN rights_notices.snippet IS 'The notice with up to 30 characters of context; digits and e-mail addresses in the context are masked.';
+
+CREATE TABLE rights_notice_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  kind            VARCHAR NOT NULL,
+  records_scanned BIGINT,
+  records_with    BIGINT,
+  hits            BIGINT
+);
+COMMENT ON TABLE rights_notice_counts IS 'Per shard and notice kind: records scanned, records with the notice, notices found. kind any_reservation = records with any reservation of rights.';
+
+CREATE TABLE pii_hits (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  entity_type     VARCHAR NOT NULL,
+  start_pos       BIGINT,
+  end_pos         BIGINT,
+  score           DOUBLE,
+  masked          VARCHAR,
+  value_hash      VARCHAR NOT NULL,
+  personal        BOOLEAN,
+  sensitive       BOOLEAN,
+  minor           BOOLEAN
+);
+COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
+COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, BANK_CARD, CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS.';
+COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';
+COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92).';
+COMMENT ON COLUMN pii_hits.sensitive IS 'Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.';
+COMMENT ON COLUMN pii_hits.minor IS 'An ID number whose birth date shows a child under 14 at the record''s collection time.';
+
+CREATE TABLE pii_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  entity_type     VARCHAR NOT NULL,
+  records_scanned BIGINT,
+  records_with    BIGINT,
+  hits            BIGINT
+);
+COMMENT ON TABLE pii_counts IS 'Per shard and entity type: records scanned, records with hits, hits (entity_type * = records scanned).';
+
+CREATE TABLE pii_summary (
+  run_id            VARCHAR NOT NULL,
+  source_id         VARCHAR NOT NULL,
+  entity_type       VARCHAR NOT NULL,
+  records_scanned   BIGINT,
+  records_with_hits BIGINT,
+  hits              BIGINT,
+  distinct_values   BIGINT,
+  personal          BOOLEAN,
+  sensitive_hits    BIGINT,
+  minors            BIGINT
+);
+COMMENT ON TABLE pii_summary IS 'Per source and entity type: records scanned, records with hits, hits, distinct values (by keyed hash), sensitive hits, distinct children under 14 (Art. 7(3)).';
+
+CREATE TABLE stat_parts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  language        VARCHAR NOT NULL,
+  metric          VARCHAR NOT NULL,
+  key             VARCHAR,
+  value           DOUBLE
+);
+COMMENT ON TABLE stat_parts IS 'Per-shard, per-language partial statistics from corpus_stats: sums (records, bytes, characters, tokens_est, empty, very_short, garbled, length_bin, domain_bytes, domain_records) and collected_min / collected_max. Reduced into stats.';
+
+CREATE TABLE record_hashes (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  exact_hash      BIGINT NOT NULL,
+  characters      BIGINT
+);
+COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
+
+CREATE TABLE minhash_bands (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  band            INTEGER NOT NULL,
+  band_hash       BIGINT NOT NULL
+);
+COMMENT ON TABLE minhash_bands IS 'LSH bands of each record''s MinHash signature; records sharing (band, band_hash) are near-duplicate candidates.';
+
+CREATE TABLE minhash_signatures (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  signature       BLOB NOT NULL
+);
+COMMENT ON TABLE minhash_signatures IS 'MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme) used to confirm candidate pairs.';
+
+CREATE TABLE duplicates (
+  run_id      VARCHAR NOT NULL,
+  cluster_id  VARCHAR NOT NULL,
+  file_id     VARCHAR NOT NULL,
+  record_key  VARCHAR NOT NULL,
+  kind        VARCHAR NOT NULL,
+  similarity  DOUBLE
+);
+COMMENT ON TABLE duplicates IS 'Duplicate clusters. kind exact: same normalised text (similarity 1); kind near: MinHash-estimated Jaccard >= threshold, clustered by union-find (similarity = best to another member).';
+
+CREATE TABLE assessment (
+  run_id          VARCHAR NOT NULL,
+  framework       VARCHAR NOT NULL,
+  item_id         VARCHAR NOT NULL,
+  ord             INTEGER NOT NULL,
+  title_en        VARCHAR NOT NULL,
+  title_zh        VARCHAR NOT NULL,
+  status          VARCHAR NOT NULL,
+  requirement_ids VARCHAR[],
+  key_figures     JSON,
+  evidence        JSON,
+  reason_en       VARCHAR,
+  reason_zh       VARCHAR
+);
+COMMENT ON TABLE assessment IS 'Article 7 items (framework article7: conforms / attention / does not conform) and TC260-003 clauses (framework tc260: conforms / does not conform / not applicable), each with the fingerprints of the findings behind it and a reason wherever it does not conform.';
+
+CREATE TABLE keyword_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  risk            VARCHAR NOT NULL,
+  records_checked BIGINT,
+  records_hit     BIGINT
+);
+COMMENT ON TABLE keyword_counts IS 'Per shard and risk code: records checked against the keyword library and records that hit it (risk * = any keyword). The keywords themselves are not stored.';
+
+CREATE TABLE annotation_rules (
+  run_id     VARCHAR NOT NULL,
+  dataset_id VARCHAR NOT NULL,
+  rule_id    VARCHAR NOT NULL,
+  kind       VARCHAR NOT NULL,
+  version    VARCHAR,
+  path       VARCHAR,
+  sections   VARCHAR[],
+  risks      VARCHAR[]
+);
+COMMENT ON TABLE annotation_rules IS 'Annotation rules per dataset (Art. 8, Art. 19 "annotation rules"): functional or safety, version, document path (hashed in evidence), sections present, TC260 risks covered.';
+
+-- Views: complete runs only.
+CREATE VIEW complete_runs AS
+  SELECT * FROM runs WHERE status = 'complete';
+COMMENT ON VIEW complete_runs IS 'Runs that committed; every other view is restricted to these.';
+
+CREATE VIEW latest_run AS
+  SELECT * FROM complete_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1;
+COMMENT ON VIEW latest_run IS 'The most recent complete run.';
+
+CREATE VIEW latest_findings AS
+  SELECT f.* FROM findings f JOIN latest_run r USING (run_id);
+COMMENT ON VIEW latest_findings IS 'Findings of the most recent complete run.';
+
+CREATE VIEW findings_summary AS
+  SELECT f.run_id, f.article, f.severity, count(*) AS findings
+  FROM findings f JOIN complete_runs r USING (run_id)
+  GROUP BY ALL;
+COMMENT ON VIEW findings_summary IS 'Findings per complete run by article and severity.';
+
+CREATE VIEW source_scale AS
+  SELECT f.run_id, f.source_id, s.source_type, s.origin,
+         count(*) AS files,
+         count(*) FILTER (WHERE f.status = 'error') AS unreadable_files,
+         sum(f.bytes) AS bytes,
+         sum(f.records) AS records
+  FROM files f JOIN complete_runs r USING (run_id)
+  JOIN sources s ON s.run_id = f.run_id AND s.source_id = f.source_id
+  GROUP BY ALL;
+COMMENT ON VIEW source_scale IS 'Files, bytes on disk and records per source (Art. 19 "scale"), complete runs only.';
+
+CREATE VIEW article7 AS
+  SELECT a.run_id, a.item_id AS item, a.title_en, a.title_zh, a.status, a.key_figures, a.evidence AS findings,
+         a.reason_en, a.reason_zh
+  FROM assessment a JOIN complete_runs r USING (run_id)
+  WHERE a.framework = 'article7' ORDER BY a.run_id, a.ord;
+COMMENT ON VIEW article7 IS 'Interim Measures Art. 7 items (1)-(5): status (conforms / attention / does not conform), key figures and the fingerprints of the findings behind each.';
+
+CREATE VIEW tc260_self_assessment AS
+  SELECT a.run_id, a.item_id AS clause, a.title_en, a.title_zh, a.status, a.requirement_ids, a.evidence,
+         a.reason_en, a.reason_zh
+  FROM assessment a JOIN complete_runs r USING (run_id)
+  WHERE a.framework = 'tc260' ORDER BY a.run_id, a.ord;
+COMMENT ON VIEW tc260_self_assessment IS 'TC260-003 (GB/T 45654) §5 data clauses and §6 foundation model: conforms / does not conform / not applicable, evidence (finding fingerprints) and a reason wherever not conforms.';
+
+CREATE VIEW filing_figures AS
+  WITH s AS (SELECT st.* FROM stats st JOIN complete_runs r USING (run_id)),
+  typed AS (
+    SELECT run_id, 'type' AS breakdown, key AS k, metric, value FROM s
+      WHERE scope = 'modality' AND subject_id IN ('text', 'code') AND key <> '*'
+    UNION ALL
+    SELECT run_id, 'type', subject_id, metric, value FROM s
+      WHERE scope = 'modality' AND subject_id NOT IN ('text', 'code') AND key = '*'
+    UNION ALL
+    SELECT run_id, 'source_type', subject_id, metric, value FROM s WHERE scope = 'source_type' AND key = '*'
+    UNION ALL
+    SELECT run_id, 'foreign_open_source_type', key, metric, value FROM s
+      WHERE scope = 'source_type_origin' AND subject_id = 'open_source/foreign' AND key <> '*'
+  )
+  SELECT run_id, breakdown,
+         CASE k WHEN 'zh' THEN 'Chinese text' WHEN 'en' THEN 'English text' WHEN 'code' THEN 'code'
+                WHEN 'image' THEN 'image' WHEN 'audio' THEN 'audio' WHEN 'video' THEN 'video'
+                WHEN 'open_source' THEN 'open-source' WHEN 'self_collected' THEN 'self-collected'
+                WHEN 'commercial' THEN 'commercial' WHEN 'user_input' THEN 'user input'
+                WHEN 'synthetic' THEN 'synthetic' WHEN 'public_data' THEN 'public data' ELSE 'other' END AS category,
+         CASE k WHEN 'zh' THEN '中文文本' WHEN 'en' THEN '英文文本' WHEN 'code' THEN '代码'
+                WHEN 'image' THEN '图片' WHEN 'audio' THEN '音频' WHEN 'video' THEN '视频'
+                WHEN 'open_source' THEN '开源语料' WHEN 'self_collected' THEN '自采语料'
+                WHEN 'commercial' THEN '商业语料' WHEN 'user_input' THEN '使用者输入'
+                WHEN 'synthetic' THEN '合成数据' WHEN 'public_data' THEN '公开数据' ELSE '其他' END AS category_zh,
+         sum(value) FILTER (WHERE metric = 'bytes') AS storage_bytes,
+         sum(value) FILTER (WHERE metric = 'tokens_est') AS tokens_est,
+         sum(value) FILTER (WHERE metric = 'records') AS records
+  FROM typed GROUP BY ALL ORDER BY run_id, breakdown, category;
+COMMENT ON VIEW filing_figures IS 'Filing-form scale figures (DOC-02): storage size (UTF-8 bytes of text) and estimated tokens by type (Chinese text, English text, code, image, audio, video, other), by source type, and foreign open-source data by type.';
+
+CREATE VIEW article19 AS
+  SELECT r.run_id, 'sources' AS topic, '训练数据来源' AS topic_zh,
+         (SELECT json_group_array(json_object('source_id', s.source_id, 'dataset_id', s.dataset_id,
+                 'source_type', s.source_type, 'origin', s.origin, 'country', s.country,
+                 'license', coalesce(s.license_spdx, s.license_raw), 'legal_basis', s.legal_basis))
+          FROM sources s WHERE s.run_id = r.run_id) AS content
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'scale', '规模',
+         (SELECT json_group_object(metric, value) FROM stats t
+          WHERE t.run_id = r.run_id AND t.scope = 'run' AND t.key = '*'
+            AND t.metric IN ('records', 'bytes', 'characters', 'tokens_est'))
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'types', '类型',
+         (SELECT json_group_array(json_object('category', f.category, 'category_zh', f.category_zh,
+                 'storage_bytes', f.storage_bytes, 'tokens_est', f.tokens_est))
+          FROM filing_figures f WHERE f.run_id = r.run_id AND f.breakdown = 'type')
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'annotation_rules', '标注规则',
+         coalesce((SELECT json_object('rules', json_group_array(json_object('dataset_id', a.dataset_id, 'rule_id', a.rule_id,
+                          'kind', a.kind, 'version', a.version, 'path', a.path, 'risks_covered', len(a.risks))),
+                          'metrics', (SELECT json_group_object(t.subject_id || '/' || t.metric || '/' || t.key, t.value)
+                                      FROM stats t WHERE t.run_id = r.run_id AND t.scope = 'annotation'))
+                   FROM annotation_rules a WHERE a.run_id = r.run_id HAVING count(*) > 0),
+                  to_json('no annotation rules are recorded in the manifest / 清单未记录标注规则'))
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'algorithm', '算法机制',
+         json_object('description', r.algorithm_description,
+                     'foundation_models', (SELECT json_group_array(json_object('name', m.name, 'version', m.version,
+                        'provider', m.provider, 'license', m.license, 'filing_number', m.filing_number))
+                        FROM models m WHERE m.run_id = r.run_id))
+  FROM complete_runs r;
+COMMENT ON VIEW article19 IS 'What Art. 19 asks a provider to explain when inspected: sources, scale, types, annotation rules and the algorithm mechanism, one row per topic as JSON.';
