@@ -7,7 +7,7 @@ no-derivatives, and whether the terms forbid training competing models.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,15 +15,43 @@ from typing import Any
 from license_expression import AND, OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
 
 from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
+from provenance.licenses.names import data_versions
 from provenance.licenses.normalize import (
     Leaf,
     has_operators,
-    lookup_tables,
+    parenthetical,
     resolve_leaf,
+    resolve_strict,
+    resolve_text,
     split_expression,
 )
 
-__all__ = ["LicenseIndex", "LicenseVerdict", "classify", "default_index"]
+__all__ = [
+    "DPI_CLASSES",
+    "LicenseIndex",
+    "LicenseVerdict",
+    "classify",
+    "data_versions",
+    "default_index",
+    "dpi_class",
+]
+
+DPI_CLASSES = ("commercial", "non-commercial", "academic-only", "unspecified")
+
+
+def dpi_class(category: str, commercial_use: str) -> str:
+    """The Data Provenance Initiative's use class of a verdict — the one mapping we use.
+
+    DPI classes licences as "All" (commercial use allowed), "NC" (non-commercial), "Acad"
+    (academic / research only) and "Unspecified". Ours: ``research_only`` → academic-only;
+    otherwise ``commercial_use`` allowed → commercial, not allowed → non-commercial,
+    unclear → unspecified.
+    """
+    if category == "research_only":
+        return "academic-only"
+    return {"allowed": "commercial", "not allowed": "non-commercial"}.get(
+        commercial_use, "unspecified"
+    )
 
 
 @dataclass(frozen=True)
@@ -42,6 +70,9 @@ class LicenseVerdict:
     confidence: float
     reason: str
     rank: int
+    rule: str = "unknown"  # the normaliser rule that decided (see provenance.licenses.normalize)
+    candidates: tuple[str, ...] = ()  # for ambiguous verdicts: what the string may mean
+    dpi_class: str = "unspecified"  # commercial / non-commercial / academic-only / unspecified
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for CSV/JSON output)."""
@@ -94,6 +125,8 @@ class LicenseIndex:
         terms: Terms,
         confidence: float,
         reason: str,
+        rule: str = "unknown",
+        candidates: tuple[str, ...] = (),
     ) -> LicenseVerdict:
         return LicenseVerdict(
             input=text,
@@ -108,26 +141,37 @@ class LicenseIndex:
             confidence=confidence,
             reason=reason,
             rank=terms.rank,
+            rule=rule,
+            candidates=candidates,
+            dpi_class=dpi_class(terms.category, terms.commercial_use),
         )
 
-    def _unknown(
-        self, text: str, outcome: str, reason: str, category: str = "unknown"
-    ) -> LicenseVerdict:
-        return self._verdict(
-            text,
-            outcome,
-            None,
-            self.data.category_terms(category),
-            0.0 if outcome != "ambiguous" else 0.5,
-            reason,
-        )
+    def _unknown(self, text: str, outcome: str, reason: str, rule: str) -> LicenseVerdict:
+        terms = self.data.category_terms("unknown")
+        return self._verdict(text, outcome, None, terms, 0.0, reason, rule)
+
+    def _shared(self, cands: tuple[str, ...]) -> Terms:
+        """What every candidate of an ambiguous string allows: their category when they all
+        share one, else 'unknown' with the commercial use they share (if they share it)."""
+        parts = [self._expr_terms(c) for c in cands]
+        unknown = self.data.category_terms("unknown")
+        if not parts or any(p.category == "unknown" for p in parts):
+            return unknown
+        if len({p.category for p in parts}) == 1:
+            return max(parts, key=lambda p: (p.share_alike, p.attribution_required))
+        uses = {p.commercial_use for p in parts}
+        return replace(unknown, commercial_use=uses.pop() if len(uses) == 1 else "unclear")
 
     def _leaf_terms(self, leaf: Leaf) -> Terms:
         if leaf.spdx is None:
+            if leaf.candidates:
+                return self._shared(leaf.candidates)
             return self.data.category_terms(leaf.category or "unknown")
         return self._expr_terms(leaf.spdx)
 
     def _expr_terms(self, expr: str) -> Terms:
+        if " " not in expr:  # one id: no parse needed
+            return self.data.terms(expr) or self.data.category_terms("unknown")
         return self._tree_terms(spdx().parse(expr, validate=False))
 
     def _tree_terms(self, node: Any) -> Terms:
@@ -143,29 +187,38 @@ class LicenseIndex:
 
     def _classify(self, text: str) -> LicenseVerdict:
         if not text.strip():
-            return self._unknown(text, "empty", "no licence given")
-        # a whole-string table entry wins over reading the string as an expression:
-        # "The MIT License (MIT)" is a name, not "The MIT License" followed by "(MIT)"
-        whole = lookup_tables(self.data, text)
-        if whole is not None or not has_operators(text):
-            leaf = whole or resolve_leaf(self.data, text)
-            if leaf.outcome == "unknown":
-                return self._unknown(text, "unknown", leaf.reason)
-            if leaf.outcome == "ambiguous":
-                return self._unknown(text, "ambiguous", leaf.reason, leaf.category or "unknown")
-            terms = self._leaf_terms(leaf)
-            reason = (
-                leaf.reason
-                if terms.category != "unknown"
-                else f"{leaf.reason}; not in the category table"
-            )
-            return self._verdict(text, "matched", leaf.spdx, terms, leaf.confidence, reason)
-        return self._classify_expression(text)
+            return self._unknown(text, "empty", "no licence given", "empty")
+        # a whole-string reading wins over reading the string as an expression: "The MIT
+        # License (MIT)" is a name, and "BSD 3-clause "New" or "Revised"" is not an OR
+        whole = resolve_strict(self.data, text) or parenthetical(self.data, text)
+        if whole is None and has_operators(text):
+            expr = self._classify_expression(text)
+            if expr is not None:
+                return expr
+        return self._leaf_verdict(text, whole or resolve_text(self.data, text))
 
-    def _classify_expression(self, text: str) -> LicenseVerdict:
+    def _leaf_verdict(self, text: str, leaf: Leaf) -> LicenseVerdict:
+        if leaf.outcome == "unknown":
+            return self._unknown(text, "unknown", leaf.reason, leaf.rule)
+        terms = self._leaf_terms(leaf)
+        if leaf.outcome == "ambiguous":
+            return self._verdict(
+                text, "ambiguous", None, terms, 0.5, leaf.reason, leaf.rule, leaf.candidates
+            )
+        reason = (
+            leaf.reason
+            if terms.category != "unknown"
+            else f"{leaf.reason}; not in the category table"
+        )
+        return self._verdict(text, "matched", leaf.spdx, terms, leaf.confidence, reason, leaf.rule)
+
+    def _classify_expression(self, text: str) -> LicenseVerdict | None:
+        """An SPDX-style expression; None when a part names no licence (then the whole string
+        is read as a sentence instead)."""
         tokens = split_expression(text)
         parts: list[str] = []
         leaves: dict[str, Leaf] = {}
+        unknown_parts: list[str] = []
         after_with = False
         for tok in tokens:
             if tok in ("(", ")", "AND", "OR", "WITH"):
@@ -177,25 +230,37 @@ class LicenseIndex:
                 continue
             leaf = resolve_leaf(self.data, tok)
             if leaf.outcome == "unknown":
-                return self._unknown(text, "unknown", f"part {tok!r}: {leaf.reason}")
+                unknown_parts.append(f"part {tok!r}: {leaf.reason}")
+                continue
             placeholder = leaf.spdx or f"LicenseRef-Ambiguous-{len(leaves)}"
             leaves[placeholder] = leaf
             parts.append(f"({placeholder})" if " " in placeholder else placeholder)
+        if unknown_parts:
+            # no part names a licence: a sentence, read as a whole; some parts do: an expression
+            # with an unreadable part, which must not be dropped
+            if not leaves:
+                return None
+            return self._unknown(text, "unknown", "; ".join(unknown_parts), "expression")
         expr = " ".join(parts)
         try:
             tree = spdx().parse(expr, validate=False)
         except ExpressionError as exc:
-            return self._unknown(text, "unknown", f"not a valid licence expression: {exc}")
+            return self._unknown(
+                text, "unknown", f"not a valid licence expression: {exc}", "expression"
+            )
         if tree is None:
-            return self._unknown(text, "empty", "no licence given")
+            return None
         terms = self._tree_terms_with(tree, leaves)
         confidence = min(leaf.confidence for leaf in leaves.values()) if leaves else 0.0
         if any(leaf.outcome == "ambiguous" for leaf in leaves.values()):
             reasons = "; ".join(
                 leaf.reason for leaf in leaves.values() if leaf.outcome == "ambiguous"
             )
-            return self._verdict(text, "ambiguous", None, terms, 0.5, reasons)
-        return self._verdict(text, "matched", str(tree), terms, confidence, "licence expression")
+            cands = tuple(c for leaf in leaves.values() for c in leaf.candidates)
+            return self._verdict(text, "ambiguous", None, terms, 0.5, reasons, "expression", cands)
+        return self._verdict(
+            text, "matched", str(tree), terms, confidence, "licence expression", "expression"
+        )
 
     def _tree_terms_with(self, node: Any, leaves: dict[str, Leaf]) -> Terms:
         if isinstance(node, LicenseWithExceptionSymbol):
