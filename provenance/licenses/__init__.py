@@ -15,7 +15,7 @@ from typing import Any
 from license_expression import AND, OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
 
 from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
-from provenance.licenses.names import data_versions
+from provenance.licenses.names import data_versions, name_index
 from provenance.licenses.normalize import (
     Leaf,
     has_operators,
@@ -225,8 +225,12 @@ class LicenseIndex:
                 parts.append(tok)
                 after_with = tok == "WITH"
                 continue
-            if after_with:  # an exception id, kept as written if SPDX knows it
-                parts.append(tok)
+            if after_with:  # an exception: only an id SPDX knows (any case)
+                exc = name_index().exceptions.get(tok.strip().lower())
+                if exc is None:
+                    unknown_parts.append(f"{tok!r} is not an SPDX licence exception")
+                else:
+                    parts.append(exc)
                 continue
             leaf = resolve_leaf(self.data, tok)
             if leaf.outcome == "unknown":

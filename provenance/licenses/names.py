@@ -42,6 +42,9 @@ _DROP = {
     "gnu",
     "a",
     "an",
+    "with",
+    "w",
+    "universal",
 }
 _ABBREV = {
     "gpl": "general public",
@@ -74,7 +77,7 @@ def fold(text: str) -> str:
     t = re.sub(r"[\"'“”‘’`*]", "", t)
     t = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", t)  # dots only survive inside numbers
     out: list[str] = []
-    for raw in re.split(r"[\s\-_/,;:()\[\]{}–—]+", t):
+    for raw in re.split(r"[^\w.]+|_", t):
         if not raw:
             continue
         if m := _GLUED.match(raw):
@@ -109,6 +112,7 @@ class NameIndex:
     scancode: dict[str, str] = field(default_factory=dict)  # lower key / LicenseRef → SPDX id
     scancode_category: dict[str, str] = field(default_factory=dict)  # SPDX id → category
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name → id(s)
+    compact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded, no spaces → id(s)
     families: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded stem → ids
     clashes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lower string → ids
 
@@ -166,6 +170,10 @@ def name_index() -> NameIndex:
         if lic.deprecated_id:
             for key in (fold(lic.name), fold(lic.id)):
                 idx.names.setdefault(key, (idx.deprecated[lic.id.lower()],))
+    # the same names without spaces: "Open LDAP" = "OpenLDAP", "Beer-Ware" = "Beerware"
+    for key, sids in idx.names.items():
+        c = key.replace(" ", "")
+        idx.compact[c] = tuple(dict.fromkeys((*idx.compact.get(c, ()), *sids)))
     families: dict[str, list[str]] = {}
     for lic in current:
         for key in (fold(lic.name), fold(lic.id)):

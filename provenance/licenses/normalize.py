@@ -151,7 +151,7 @@ def _names(data: LicenseData, text: str) -> Leaf | None:
     key = fold(text)
     if key in data.folded_aliases:
         return _m(text, data.folded_aliases[key], 0.9, "full-name", "alias table (folded)")
-    hit = name_index().names.get(key)
+    hit = name_index().names.get(key) or name_index().compact.get(key.replace(" ", ""))
     if hit is not None:
         if len(hit) == 1:
             return _m(text, hit[0], 0.9, "full-name", "SPDX licence name")
@@ -238,8 +238,21 @@ _DERIVED = re.compile(
 )
 
 
+_CUE = re.compile(
+    r"\b(licen[cs]ed|licensing|released|distributed|available|published|provided|governed|covered"
+    r"|subject to|under|terms)\b|许可|协议",
+    re.I,
+)
+_CLAUSE = re.compile(r"^#*\s*(?P<first>[^.;:()]{3,}?)\s*(?:\(|\.\s|;|\s-\s|https?://)")
+_DERIVED = re.compile(
+    r"\b(modified|adapted|derived from|based on|similar to|inspired by|variant|style)\b", re.I
+)
+
+
 def _sentence(data: LicenseData, text: str) -> Leaf | None:
-    """The longest known name, id or CC name mentioned inside a longer text."""
+    """A licence named inside a longer text: a CC name anywhere; a name or id after a cue
+    ("licensed under", "released under", "available under" …) or as the first clause.
+    Qualified mentions ("Modified MIT License", "MIT-style") are never read as the licence."""
     if len(text) > 2000:
         text = text[:2000]
     cc = parse_cc(text, search=True)
@@ -251,7 +264,13 @@ def _sentence(data: LicenseData, text: str) -> Leaf | None:
                 text, cc_family(cc), "sentence", f"CC {cc.elements} named without a version"
             )
     if _DERIVED.search(text):
-        return None  # "Modified MIT License" is not the MIT licence
+        return _phrase(data, text)
+    if m := _CLAUSE.match(text.strip()):  # "<licence name>. …", "<licence name> (…) …"
+        hit = resolve_strict(data, m["first"])
+        if hit is not None and hit.outcome == "matched" and hit.spdx:
+            return _m(text, hit.spdx, 0.75, "sentence", f"licence named first ({hit.reason})")
+    if not _CUE.search(text):
+        return _phrase(data, text)
     words = fold(text).split()
     names = name_index().names
     for n in range(min(len(words), 12), 1, -1):
@@ -266,6 +285,11 @@ def _sentence(data: LicenseData, text: str) -> Leaf | None:
         hit = _ids(tok.rstrip("."))
         if hit is not None and hit.outcome == "matched" and hit.spdx:
             return _m(text, hit.spdx, 0.75, "sentence", f"licence id in the text ({tok})")
+    return _phrase(data, text)
+
+
+def _phrase(data: LicenseData, text: str) -> Leaf | None:
+    """Dataset-world wording from the phrase table ("for non-commercial research only")."""
     low = norm_key(text)
     for pattern, target, note in data.phrases:
         if pattern.search(low):

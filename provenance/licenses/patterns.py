@@ -108,6 +108,8 @@ def _parse_at(words: list[str], i: int) -> CCName | None:
             port, rest = _ports()[" ".join(rest[:k])], rest[k:]
             break
     del start
+    if port is None and len(rest) == 1 and re.fullmatch(r"[a-z]{2}", rest[0]) and version:
+        port, rest = rest[0].upper(), ()  # a jurisdiction port SPDX has no id for ("3.0 ES")
     return CCName(elements, version, port, rest)
 
 
@@ -161,7 +163,7 @@ _ID_URL = re.compile(
 )
 SIMPLE_URLS = [
     (re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.I), "CC0-1.0"),
-    (re.compile(r"creativecommons\.org/publicdomain/mark/", re.I), "LicenseRef-Public-Domain"),
+    (re.compile(r"creativecommons\.org/publicdomain/mark/1\.0", re.I), "CC-PDM-1.0"),
     (re.compile(r"apache\.org/licenses/LICENSE-2\.0", re.I), "Apache-2.0"),
     (re.compile(r"opensource\.org/licenses?/mit(?:-license)?(?:\.php)?/?$", re.I), "MIT"),
     (re.compile(r"mit-license\.org/?$", re.I), "MIT"),
