@@ -162,6 +162,15 @@ class LicenseIndex:
         uses = {p.commercial_use for p in parts}
         return replace(unknown, commercial_use=uses.pop() if len(uses) == 1 else "unclear")
 
+    def verdict_terms(self, v: LicenseVerdict) -> Terms:
+        """The terms a verdict stands for: its expression's, or for an ambiguous string what
+        all its candidates share."""
+        if v.spdx is not None:
+            return self._expr_terms(v.spdx)
+        if v.candidates:
+            return self._shared(v.candidates)
+        return self.data.category_terms(v.category)
+
     def _leaf_terms(self, leaf: Leaf) -> Terms:
         if leaf.spdx is None:
             if leaf.candidates:
