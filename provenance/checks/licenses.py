@@ -80,7 +80,6 @@ class Licenses(RightsNoticeRates, Check):
     def check(self, ctx: CheckContext) -> None:
         m = ctx.lm.manifest
         self.use = m.service.intended_use
-        data = self.index.data
         sources = {s.id: s for _, s in m.sources()}
         by_dataset = {d.id: [s.id for s in d.sources] for d in m.datasets}
         declared = {sid: self.index.classify(s.license) for sid, s in sources.items() if s.license}
@@ -200,7 +199,7 @@ class Licenses(RightsNoticeRates, Check):
         data = self.index.data
         if v is not None and v.outcome in ("unknown", "ambiguous"):
             code = "unknown_license" if v.outcome == "unknown" else "ambiguous_license"
-            evidence = {"license": raw, "reason": v.reason, "rule": v.rule}
+            evidence: dict[str, Any] = {"license": raw, "reason": v.reason, "rule": v.rule}
             if v.outcome == "ambiguous":  # what it may mean, and the use all readings share
                 evidence |= {"candidates": list(v.candidates), "commercial_use": v.commercial_use}
             self._emit(code, kind, subject, evidence, raw=raw, reason=v.reason)

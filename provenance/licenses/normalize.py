@@ -174,16 +174,13 @@ def _names(data: LicenseData, text: str) -> Leaf | None:
 
 def resolve_strict(data: LicenseData, text: str) -> Leaf | None:
     """Rules that read the whole string as one name: tables, ids, URL, names, grammars."""
-    for step in (
-        lambda: lookup_tables(data, text),
-        lambda: _ids(text, data),
-        lambda: _licenseref(data, text),
-        lambda: _url(data, text),
-        lambda: _names(data, text),
-    ):
-        if (hit := step()) is not None:
-            return hit
-    return None
+    return (
+        lookup_tables(data, text)
+        or _ids(text, data)
+        or _licenseref(data, text)
+        or _url(data, text)
+        or _names(data, text)
+    )
 
 
 def family(data: LicenseData, text: str) -> Leaf | None:
@@ -299,15 +296,13 @@ def _phrase(data: LicenseData, text: str) -> Leaf | None:
 
 def resolve_text(data: LicenseData, text: str) -> Leaf:
     """Resolve a whole string that is not an expression: every rule, in order."""
-    for step in (
-        lambda: resolve_strict(data, text),
-        lambda: parenthetical(data, text),
-        lambda: family(data, text),
-        lambda: _sentence(data, text),
-    ):
-        if (hit := step()) is not None:
-            return hit
-    return _unknown(text)
+    return (
+        resolve_strict(data, text)
+        or parenthetical(data, text)
+        or family(data, text)
+        or _sentence(data, text)
+        or _unknown(text)
+    )
 
 
 _OPS = re.compile(r"(\(|\)|\s+(?:and|or|with)\s+)", re.I)
