@@ -67,3 +67,23 @@ def test_run_records_licence_data_versions(corpus: Corpus, run_audit: Any) -> No
     cfg = json.loads(con.execute("SELECT config FROM runs").fetchone()[0])
     assert cfg["license_data"]["spdx_license_list"].startswith("3.")
     assert cfg["license_data"]["scancode_licensedb_index"]
+
+
+def test_demo_url_and_sentence_licences_resolve(run_audit: Any) -> None:
+    """The demo's en-open-web declares its licence as a URL, en-mix as a sentence."""
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo" / "manifest.yaml"
+    _, con = run_audit(demo, workers=2)
+    rows = dict(
+        con.execute(
+            "SELECT source_id, license_spdx FROM sources "
+            "WHERE source_id IN ('en-open-web', 'en-mix')"
+        ).fetchall()
+    )
+    assert rows == {"en-open-web": "CC-BY-4.0", "en-mix": "MIT"}
+    laundering = con.execute(
+        "SELECT count(*) FROM latest_findings WHERE code = 'license_laundering' "
+        "AND subject_id = 'en-mix'"
+    ).fetchone()
+    assert laundering == (1,)
