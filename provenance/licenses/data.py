@@ -100,19 +100,22 @@ class LicenseData:
         return str(self.categories[category].get(lang, category))
 
 
+_SPACES = re.compile(r"[\s_]+")
+_THE = re.compile(r"^the ")
+_LICENSE_END = re.compile(r"\s*(licen[cs]e|许可证|许可协议|协议)$")
+
+
 def norm_key(text: str) -> str:
     """Key for alias lookups: NFKC, lower case, spaces folded, edge punctuation removed."""
     t = unicodedata.normalize("NFKC", text).lower()
-    t = re.sub(r"[\s_]+", " ", t).strip(" \t.;:,'\"`")
-    return t
+    return _SPACES.sub(" ", t).strip(" \t.;:,'\"`")
 
 
 def key_variants(text: str) -> list[str]:
     """The normalised key and its forms without a leading "the" or a trailing "license"."""
     k = norm_key(text)
     out = [k]
-    short = re.sub(r"^the ", "", k)
-    short = re.sub(r"\s*(licen[cs]e|许可证|许可协议|协议)$", "", short).strip()
+    short = _LICENSE_END.sub("", _THE.sub("", k)).strip()
     if short and short != k:
         out.append(short)
     return out

@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -58,6 +58,7 @@ _ABBREV = {
 _GLUED = re.compile(
     r"^(a?gpl|lgpl|g?fdl|mpl|epl|apache|afl|osl|eupl|cddl|llama)v?(\d+(?:\.\d+)*)(\+?)$"
 )
+_ZEROS = re.compile(r"(\.0)+$")
 _VERSION = re.compile(r"^v?(\d+)((?:\.\d+)*)([a-z]?)$")
 
 
@@ -66,18 +67,23 @@ def _version(tok: str) -> str | None:
     m = _VERSION.match(tok)
     if not m:
         return None
-    rest = re.sub(r"(\.0)+$", "", m[2])
+    rest = _ZEROS.sub("", m[2])
     return m[1] + rest + m[3]
 
 
+_QUOTES = re.compile(r"[\"'“”‘’`*]")
+_DOTS = re.compile(r"(?<!\d)\.|\.(?!\d)")  # dots only survive inside numbers
+_SPLIT = re.compile(r"[^\w.]+|_")
+
+
+@lru_cache(maxsize=1024)  # one classification folds the same text in several rules
 def fold(text: str) -> str:
     """Comparison key of a licence name (see the module docstring for what is folded)."""
     t = unicodedata.normalize("NFKC", text).lower()
     t = t.replace("licence", "license").replace("&", " and ").replace("+", " or later ")
-    t = re.sub(r"[\"'“”‘’`*]", "", t)
-    t = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", t)  # dots only survive inside numbers
+    t = _DOTS.sub(" ", _QUOTES.sub("", t))
     out: list[str] = []
-    for raw in re.split(r"[^\w.]+|_", t):
+    for raw in _SPLIT.split(t):
         if not raw:
             continue
         if m := _GLUED.match(raw):

@@ -174,6 +174,9 @@ def _names(data: LicenseData, text: str) -> Leaf | None:
 
 def resolve_strict(data: LicenseData, text: str) -> Leaf | None:
     """Rules that read the whole string as one name: tables, ids, URL, names, grammars."""
+    t = text.strip()
+    if t in name_index().ids:  # the common case first: an SPDX id as SPDX writes it
+        return _m(text, t, 1.0, "spdx-id", "SPDX id")
     return (
         lookup_tables(data, text)
         or _ids(text, data)

@@ -24,6 +24,11 @@ _FILLER = {"international", "intl", "inter", "generic", "unported", "license", "
 _FILLER |= {"deed", "legalcode", "legal", "code", "the", "v", "version", "en"}
 
 
+_DOTS = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_NON_WORD = re.compile(r"[^a-z0-9.]+")
+_CC_VERSION = re.compile(r"v?\d(\.\d)?")
+
+
 @dataclass(frozen=True)
 class CCName:
     """A parsed Creative Commons name."""
@@ -36,8 +41,7 @@ class CCName:
 
 def _words(text: str) -> list[str]:
     t = unicodedata.normalize("NFKC", text).lower()
-    t = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", t)
-    return [w for w in re.split(r"[^a-z0-9.]+", t) if w]
+    return [w for w in _NON_WORD.split(_DOTS.sub(" ", t)) if w]
 
 
 @cache
@@ -96,7 +100,7 @@ def _parse_at(words: list[str], i: int) -> CCName | None:
             tags.add("SA")
     elements = "BY" + "".join(f"-{t}" for t in ("NC", "ND", "SA") if t in tags)
     version = None
-    if i < n and re.fullmatch(r"v?\d(\.\d)?", words[i]):
+    if i < n and _CC_VERSION.fullmatch(words[i]):
         v = words[i].lstrip("v")
         version, i = (v if "." in v else f"{v}.0"), i + 1
     if not prefixed and version is None:  # a deed title always has a version
