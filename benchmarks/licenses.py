@@ -47,11 +47,14 @@ def main() -> None:
     distinct = strings()
     # build the name tables and license-expression's SPDX index once, outside the timing
     default_index().classify("MIT OR Apache-2.0")
-    fold.cache_clear()
-    fresh = LicenseIndex(default_index().data)
-    t = time.perf_counter()
-    uncached = [fresh._classify(s) for s in distinct]
-    t_unc = time.perf_counter() - t
+    runs = []
+    for _ in range(3):  # the machine is shared: report the best of three and the slowest
+        fold.cache_clear()
+        fresh = LicenseIndex(default_index().data)
+        t = time.perf_counter()
+        uncached = [fresh._classify(s) for s in distinct]
+        runs.append(time.perf_counter() - t)
+    t_unc, t_slow = min(runs), max(runs)
     rng = random.Random(11)
     stream = rng.choices(distinct, weights=[1 / (i + 1) for i in range(len(distinct))], k=args.n)
     t = time.perf_counter()
@@ -61,7 +64,10 @@ def main() -> None:
     assert all(v == by_text[s] for s, v in zip(stream, cached, strict=True)), "cache disagrees"
     r_unc, r_c = len(distinct) / t_unc, len(stream) / t_c
     print(f"licence data: {data_versions()}")
-    print(f"uncached: {len(distinct):,} distinct strings, {r_unc:>10,.0f} strings/s (1.00x)")
+    print(
+        f"uncached: {len(distinct):,} distinct strings, {r_unc:>10,.0f} strings/s (1.00x; "
+        f"slowest of 3: {len(distinct) / t_slow:,.0f})"
+    )
     print(f"cached  : {len(stream):,} strings (Zipf), {r_c:>10,.0f} strings/s ({r_c / r_unc:.1f}x)")
     print(f"target uncached >= 10,000 strings/s: {'met' if r_unc >= 10_000 else 'NOT met'}")
 

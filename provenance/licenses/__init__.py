@@ -12,9 +12,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from license_expression import AND, OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
+from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
 from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
+from provenance.licenses.expression import OPERATORS, ExpressionSyntaxError, Op, Part, render
+from provenance.licenses.expression import leaves as expression_leaves
+from provenance.licenses.expression import parse as parse_expression
 from provenance.licenses.names import data_versions, name_index
 from provenance.licenses.normalize import (
     Leaf,
@@ -222,69 +225,60 @@ class LicenseIndex:
         return self._verdict(text, "matched", leaf.spdx, terms, leaf.confidence, reason, leaf.rule)
 
     def _classify_expression(self, text: str) -> LicenseVerdict | None:
-        """An SPDX-style expression; None when a part names no licence (then the whole string
+        """An SPDX-style expression; None when no part names a licence (then the whole string
         is read as a sentence instead)."""
-        tokens = split_expression(text)
-        parts: list[str] = []
-        leaves: dict[str, Leaf] = {}
+        tokens: list[str | Part] = []
         unknown_parts: list[str] = []
-        after_with = False
-        for tok in tokens:
-            if tok in ("(", ")", "AND", "OR", "WITH"):
-                parts.append(tok)
-                after_with = tok == "WITH"
+        resolved = 0
+        raw = split_expression(text)
+        for i, tok in enumerate(raw):
+            if tok in OPERATORS:
+                if tok != "WITH":
+                    tokens.append(tok)
                 continue
-            if after_with:  # an exception: only an id SPDX knows (any case)
+            if i and raw[i - 1] == "WITH":  # an exception: only an id SPDX knows (any case)
                 exc = name_index().exceptions.get(tok.strip().lower())
-                if exc is None:
+                last = tokens[-1] if tokens else None
+                if exc is None or not isinstance(last, Part):
                     unknown_parts.append(f"{tok!r} is not an SPDX licence exception")
                 else:
-                    parts.append(exc)
+                    tokens[-1] = Part(last.leaf, exc)
                 continue
             leaf = resolve_leaf(self.data, tok)
             if leaf.outcome == "unknown":
                 unknown_parts.append(f"part {tok!r}: {leaf.reason}")
+                tokens.append(Part(leaf))  # keeps the syntax checkable
                 continue
-            placeholder = leaf.spdx or f"LicenseRef-Ambiguous-{len(leaves)}"
-            leaves[placeholder] = leaf
-            parts.append(f"({placeholder})" if " " in placeholder else placeholder)
+            resolved += 1
+            tokens.append(Part(leaf))
         if unknown_parts:
             # no part names a licence: a sentence, read as a whole; some parts do: an expression
             # with an unreadable part, which must not be dropped
-            if not leaves:
+            if not resolved:
                 return None
             return self._unknown(text, "unknown", "; ".join(unknown_parts), "expression")
-        expr = " ".join(parts)
         try:
-            tree = spdx().parse(expr, validate=False)
-        except ExpressionError as exc:
+            tree = parse_expression(tokens)
+        except ExpressionSyntaxError as exc:
             return self._unknown(
                 text, "unknown", f"not a valid licence expression: {exc}", "expression"
             )
-        if tree is None:
-            return None
-        terms = self._tree_terms_with(tree, leaves)
-        confidence = min(leaf.confidence for leaf in leaves.values()) if leaves else 0.0
-        if any(leaf.outcome == "ambiguous" for leaf in leaves.values()):
-            reasons = "; ".join(
-                leaf.reason for leaf in leaves.values() if leaf.outcome == "ambiguous"
-            )
-            cands = tuple(c for leaf in leaves.values() for c in leaf.candidates)
+        parts = expression_leaves(tree)
+        terms = self._node_terms(tree)
+        if any(leaf.outcome == "ambiguous" for leaf in parts):
+            reasons = "; ".join(leaf.reason for leaf in parts if leaf.outcome == "ambiguous")
+            cands = tuple(c for leaf in parts for c in leaf.candidates)
             return self._verdict(text, "ambiguous", None, terms, 0.5, reasons, "expression", cands)
+        confidence = min(leaf.confidence for leaf in parts)
+        expr = render(tree, lambda leaf: leaf.spdx or "")
         return self._verdict(
-            text, "matched", str(tree), terms, confidence, "licence expression", "expression"
+            text, "matched", expr, terms, confidence, "licence expression", "expression"
         )
 
-    def _tree_terms_with(self, node: Any, leaves: dict[str, Leaf]) -> Terms:
-        if isinstance(node, LicenseWithExceptionSymbol):
-            return self._tree_terms_with(node.license_symbol, leaves)
-        if isinstance(node, LicenseSymbol):
-            leaf = leaves.get(node.key)
-            if leaf is not None and leaf.spdx is None:
-                return self._leaf_terms(leaf)
-            return self._tree_terms(node)
-        op = "AND" if isinstance(node, AND) else "OR"
-        return _combine(op, [self._tree_terms_with(a, leaves) for a in node.args])
+    def _node_terms(self, node: Part | Op) -> Terms:
+        if isinstance(node, Part):
+            return self._leaf_terms(node.leaf)
+        return _combine(node.op, [self._node_terms(a) for a in node.args])
 
 
 @cache
