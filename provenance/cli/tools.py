@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from provenance.cli.app import DbOption, app, cell, fail, out
@@ -77,9 +78,10 @@ def licenses_classify(
     if fmt == "json":
         sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
         return
-    table = Table(title=f"{text!r}", show_header=False)
+    # the licence string and reasons are user data: never read as rich markup
+    table = Table(title=escape(repr(text)), show_header=False)
     for key in LICENSE_COLUMNS:
-        table.add_row(key, cell(getattr(verdict, key)))
+        table.add_row(key, escape(cell(getattr(verdict, key))))
     out.print(table)
 
 

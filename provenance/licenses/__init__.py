@@ -39,6 +39,7 @@ __all__ = [
     "dpi_class",
 ]
 
+MAX_CHARS = 2000  # longer strings are licence texts or prose, never a name or an expression
 DPI_CLASSES = ("commercial", "non-commercial", "academic-only", "unspecified")
 
 
@@ -200,6 +201,10 @@ class LicenseIndex:
     def _classify(self, text: str) -> LicenseVerdict:
         if not text.strip():
             return self._unknown(text, "empty", "no licence given", "empty")
+        if len(text) > MAX_CHARS:  # no licence name is this long: read the start as prose
+            leaf = resolve_text(self.data, text[:MAX_CHARS])
+            note = f" (only the first {MAX_CHARS:,} characters read)"
+            return self._leaf_verdict(text, replace(leaf, reason=leaf.reason + note))
         # a whole-string reading wins over reading the string as an expression: "The MIT
         # License (MIT)" is a name, and "BSD 3-clause "New" or "Revised"" is not an OR
         whole = resolve_strict(self.data, text) or parenthetical(self.data, text)

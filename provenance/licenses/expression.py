@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from provenance.licenses.normalize import Leaf
 
 OPERATORS = ("(", ")", "AND", "OR", "WITH")
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,17 @@ def parse(tokens: list[str | Part]) -> Part | Op:
             args.append(sub())
         return args[0] if len(args) == 1 else Op(op, tuple(args))
 
+    depth = 0
+
     def atom() -> Part | Op:
+        nonlocal depth
         tok = take()
         if tok == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionSyntaxError(f"brackets nested deeper than {MAX_DEPTH}")
             node = chain("OR", both)
+            depth -= 1
             if take() != ")":
                 raise ExpressionSyntaxError("unbalanced brackets")
             return node

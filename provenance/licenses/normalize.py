@@ -212,7 +212,7 @@ def _unknown(text: str) -> Leaf:
     return Leaf(text, "unknown", None, 0.0, f"not a known licence name or SPDX id: {text.strip()[:80]!r}")  # fmt: skip
 
 
-_PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]*)\)\s*[.;]?\s*$")
+_PAREN = re.compile(r"^(?P<out>[^()]*?)\s{0,6}\((?P<in>[^()]*)\)\s{0,6}[.;]?\s*$")
 
 
 def parenthetical(data: LicenseData, text: str) -> Leaf | None:
@@ -243,7 +243,9 @@ _CUE = re.compile(
     r"|subject to|under|terms)\b|许可|协议",
     re.I,
 )
-_CLAUSE = re.compile(r"^#*\s*(?P<first>[^.;:()]{3,}?)\s*(?:\(|\.\s|;|\s-\s|https?://)")
+_CLAUSE = re.compile(  # bounded quantifiers: linear on any input
+    r"^#{0,6}\s{0,6}(?P<first>[^.;:()]{3,200}?)\s{0,6}(?:\(|\.\s|;|\s-\s|https?://)"
+)
 _DERIVED = re.compile(
     r"\b(modified|adapted|derived from|based on|similar to|inspired by|variant|style)\b", re.I
 )
@@ -308,13 +310,13 @@ def resolve_text(data: LicenseData, text: str) -> Leaf:
     )
 
 
-_OPS = re.compile(r"(\(|\)|\s+(?:and|or|with)\s+)", re.I)
+_OPS = re.compile(r"(\(|\)| (?:and|or|with) )", re.I)  # on whitespace-collapsed text: linear
 _SLASH = re.compile(r"^[A-Za-z0-9.+-]+(?:\s*/\s*[A-Za-z0-9.+-]+)+$")
 
 
 def split_expression(text: str) -> list[str]:
     """Tokens of a licence expression: '(', ')', 'AND', 'OR', 'WITH' and leaf strings."""
-    t = text.strip()
+    t = " ".join(text.split())
     if _SLASH.match(t) and "://" not in t:
         t = re.sub(r"\s*/\s*", " OR ", t)
     tokens: list[str] = []
