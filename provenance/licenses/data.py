@@ -57,6 +57,7 @@ class LicenseData:
 
     aliases: dict[str, str] = field(default_factory=dict)
     folded_aliases: dict[str, str] = field(default_factory=dict)  # names.fold(alias) → target
+    compact_aliases: dict[str, str] = field(default_factory=dict)  # the same without spaces
     unknown: dict[str, str] = field(default_factory=dict)
     ambiguous: dict[str, tuple[str, str | None, tuple[str, ...]]] = field(default_factory=dict)
     phrases: list[tuple[re.Pattern[str], str, str]] = field(default_factory=list)
@@ -188,6 +189,7 @@ def load_license_data(
                 continue
             data.aliases[norm_key(alias)] = target
             data.folded_aliases.setdefault(fold(alias), target)
+            data.compact_aliases.setdefault(fold(alias).replace(" ", ""), target)
         for alias, reason in adoc.get("unknown", {}).items():
             data.unknown[norm_key(alias)] = str(reason)
         for alias, spec in adoc.get("ambiguous", {}).items():

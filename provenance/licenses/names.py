@@ -45,6 +45,7 @@ _DROP = {
     "with",
     "w",
     "universal",
+    "agreement",
 }
 _ABBREV = {
     "gpl": "general public",

@@ -149,8 +149,9 @@ def _url(data: LicenseData, text: str) -> Leaf | None:
 def _names(data: LicenseData, text: str) -> Leaf | None:
     """Full names (SPDX list, folded), the alias table folded the same way, the grammars."""
     key = fold(text)
-    if key in data.folded_aliases:
-        return _m(text, data.folded_aliases[key], 0.9, "full-name", "alias table (folded)")
+    alias = data.folded_aliases.get(key) or data.compact_aliases.get(key.replace(" ", ""))
+    if alias:
+        return _m(text, alias, 0.9, "full-name", "alias table (folded)")
     hit = name_index().names.get(key) or name_index().compact.get(key.replace(" ", ""))
     if hit is not None:
         if len(hit) == 1:
@@ -244,7 +245,7 @@ _CUE = re.compile(
     re.I,
 )
 _CLAUSE = re.compile(  # bounded quantifiers: linear on any input
-    r"^#{0,6}\s{0,6}(?P<first>[^.;:()]{3,200}?)\s{0,6}(?:\(|\.\s|;|\s-\s|https?://)"
+    r"^#{0,6}\s{0,6}(?P<first>[^.;:()]{3,200}?)\s{0,6}(?:\(|\.\s|;|:\s|\s-\s|https?://)"
 )
 _DERIVED = re.compile(
     r"\b(modified|adapted|derived from|based on|similar to|inspired by|variant|style)\b", re.I
@@ -284,7 +285,7 @@ def _sentence(data: LicenseData, text: str) -> Leaf | None:
             if sid:
                 return _m(text, sid, 0.75, "sentence", f"licence named in the text ({key!r})")
     for tok in re.findall(r"[A-Za-z][A-Za-z0-9.+-]*\d[A-Za-z0-9.+-]*|\b[A-Z]{3,}\b", text):
-        hit = _ids(tok.rstrip("."))
+        hit = lookup_tables(data, tok.rstrip(".")) or _ids(tok.rstrip("."), data)
         if hit is not None and hit.outcome == "matched" and hit.spdx:
             return _m(text, hit.spdx, 0.75, "sentence", f"licence id in the text ({tok})")
     return _phrase(data, text)
