@@ -15,18 +15,24 @@ from typing import Any
 from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
 from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
-from provenance.licenses.expression import OPERATORS, ExpressionSyntaxError, Op, Part, render
+from provenance.licenses.expression import (
+    OPERATORS,
+    ExpressionSyntaxError,
+    Op,
+    Part,
+    has_operators,
+    render,
+    split_expression,
+)
 from provenance.licenses.expression import leaves as expression_leaves
 from provenance.licenses.expression import parse as parse_expression
 from provenance.licenses.names import data_versions, name_index
 from provenance.licenses.normalize import (
     Leaf,
-    has_operators,
     parenthetical,
     resolve_leaf,
     resolve_strict,
     resolve_text,
-    split_expression,
 )
 
 __all__ = [

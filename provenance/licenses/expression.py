@@ -8,6 +8,7 @@ exception]``. Printed as license-expression prints: explicit groups keep their b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -98,3 +99,26 @@ def leaves(node: Part | Op) -> list[Leaf]:
     if isinstance(node, Part):
         return [node.leaf]
     return [leaf for a in node.args for leaf in leaves(a)]
+
+
+_OPS = re.compile(r"(\(|\)| (?:and|or|with) )", re.I)  # on whitespace-collapsed text: linear
+_SLASH = re.compile(r"^[A-Za-z0-9.+-]+(?:\s*/\s*[A-Za-z0-9.+-]+)+$")
+
+
+def split_expression(text: str) -> list[str]:
+    """Tokens of a licence expression: '(', ')', 'AND', 'OR', 'WITH' and leaf strings."""
+    t = " ".join(text.split())
+    if _SLASH.match(t) and "://" not in t:
+        t = re.sub(r"\s*/\s*", " OR ", t)
+    tokens: list[str] = []
+    for part in _OPS.split(t):
+        p = part.strip()
+        if not p:
+            continue
+        tokens.append(p.upper() if p.upper() in ("AND", "OR", "WITH") else p)
+    return tokens
+
+
+def has_operators(text: str) -> bool:
+    """True when the string is an expression rather than one licence name."""
+    return any(t in ("AND", "OR", "WITH") for t in split_expression(text))

@@ -6,24 +6,30 @@ every verdict keeps the rule's name and a confidence:
 ==================  =====  =========================================================
 rule                conf.  what it reads
 ==================  =====  =========================================================
+``spdx-id``         1.0    an SPDX id as SPDX writes it (checked first: the common case)
 ``table``           0.95   the sourced tables (``schemas/licenses/aliases.toml``):
-                           explicit non-licences, strings known to mean different
-                           things in different catalogues, HF hub ids, dataset phrases
-``spdx-id``         1.0    an SPDX id as written (0.98 with the case folded)
+                           explicit non-licences, strings catalogues read differently
+                           (ambiguous), HF hub ids, model terms, Chinese names
+``spdx-id``         0.98   an SPDX id in another case
 ``deprecated-id``   0.95   a deprecated SPDX id → its replacement (``GPL-2.0`` →
                            ``GPL-2.0-only``, as SPDX reads it), flagged in the reason
 ``scancode-key``    0.95   a ScanCode key or ``LicenseRef-scancode-…`` / other SPDX key
 ``url``             0.95   CC, GNU, Apache, OSI, SPDX, choosealicense.com URLs …
-``full-name``       0.9    an SPDX full name or id after folding (:func:`names.fold`)
+``full-name``       0.9    an SPDX full name or id, or an alias, after folding
+                           (:func:`names.fold`), also with the spaces removed
 ``cc-grammar``      0.9    a Creative Commons name in any spelling, version, port
 ``gnu-grammar``     0.85   GPL/LGPL/AGPL abbreviations with a version ("lgpl2")
-``parenthetical``   0.85   "Public domain (CC0)": the licence named in brackets
-``sentence``        0.75   a licence mentioned inside a sentence ("Licensed under …")
-``phrase``          0.7    dataset-world wording ("for non-commercial research only")
+``parenthetical``   0.85   "Public domain (CC0)": the licence named in or beside brackets
 ``family``          0.5    a family without version or variant → *ambiguous*, with
-                           the candidates and the use they share
+                           the candidates and the use they share (whole string only)
+``sentence``        0.75   a licence named inside a text, after a cue ("licensed under")
+                           or as its first clause; never a qualified one ("MIT-style")
+``phrase``          0.7    dataset-world wording ("for non-commercial research only")
 ``unknown``         0.0    nothing decided
 ==================  =====  =========================================================
+
+An SPDX expression (AND / OR / WITH, brackets) is split first and each part resolved by the
+rules down to ``family``; a string whose parts name no licence at all is read as a sentence.
 
 There is no edit distance and no substring guessing outside ``sentence`` (which only accepts
 whole known names, ids or CC names) and ``phrase`` (whole-word patterns from the table).
@@ -309,26 +315,3 @@ def resolve_text(data: LicenseData, text: str) -> Leaf:
         or _sentence(data, text)
         or _unknown(text)
     )
-
-
-_OPS = re.compile(r"(\(|\)| (?:and|or|with) )", re.I)  # on whitespace-collapsed text: linear
-_SLASH = re.compile(r"^[A-Za-z0-9.+-]+(?:\s*/\s*[A-Za-z0-9.+-]+)+$")
-
-
-def split_expression(text: str) -> list[str]:
-    """Tokens of a licence expression: '(', ')', 'AND', 'OR', 'WITH' and leaf strings."""
-    t = " ".join(text.split())
-    if _SLASH.match(t) and "://" not in t:
-        t = re.sub(r"\s*/\s*", " OR ", t)
-    tokens: list[str] = []
-    for part in _OPS.split(t):
-        p = part.strip()
-        if not p:
-            continue
-        tokens.append(p.upper() if p.upper() in ("AND", "OR", "WITH") else p)
-    return tokens
-
-
-def has_operators(text: str) -> bool:
-    """True when the string is an expression rather than one licence name."""
-    return any(t in ("AND", "OR", "WITH") for t in split_expression(text))
