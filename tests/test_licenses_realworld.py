@@ -258,3 +258,14 @@ def test_cli_classify_csv_reports_confusion_by_rule(tmp_path: Path) -> None:
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(ROWS) and {"rule", "dpi_class", "candidates"} <= set(rows[0])
+
+
+def test_deprecated_ids_with_exceptions_become_with_expressions() -> None:
+    from provenance.licenses.names import _WITH_EXCEPTION, name_index
+
+    idx = name_index()
+    for old, new in _WITH_EXCEPTION.items():
+        lic, exc = new.split(" WITH ")
+        assert lic in idx.ids and exc in idx.exceptions.values(), new
+        v = classify(old)
+        assert (v.spdx, v.rule) == (new, "deprecated-id") and "deprecated" in v.reason

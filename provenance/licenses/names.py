@@ -132,8 +132,24 @@ class NameIndex:
             self.names[key] = (*old, sid)
 
 
+# Deprecated GNU ids with an exception in the id: the expression the SPDX License List names
+# as their replacement (license-list-XML deprecation notes; SPDX 2.0 made exceptions WITH terms).
+_WITH_EXCEPTION = {
+    "GPL-2.0-with-autoconf-exception": "GPL-2.0-only WITH Autoconf-exception-2.0",
+    "GPL-2.0-with-bison-exception": "GPL-2.0-or-later WITH Bison-exception-2.2",
+    "GPL-2.0-with-classpath-exception": "GPL-2.0-only WITH Classpath-exception-2.0",
+    "GPL-2.0-with-font-exception": "GPL-2.0-only WITH Font-exception-2.0",
+    "GPL-2.0-with-GCC-exception": "GPL-2.0-only WITH GCC-exception-2.0",
+    "GPL-3.0-with-autoconf-exception": "GPL-3.0-only WITH Autoconf-exception-3.0",
+    "GPL-3.0-with-GCC-exception": "GPL-3.0-only WITH GCC-exception-3.1",
+    "eCos-2.0": "GPL-2.0-or-later WITH eCos-exception-2.0",
+}
+
+
 def _replacement(lic_id: str, scancode_other: dict[str, str]) -> str:
     """The current id a deprecated SPDX id stands for (SPDX's own reading of bare GNU ids)."""
+    if lic_id in _WITH_EXCEPTION:
+        return _WITH_EXCEPTION[lic_id]
     base = lic_id[:-1] if lic_id.endswith("+") else lic_id
     suffix = "-or-later" if lic_id.endswith("+") else "-only"
     if f"{base}{suffix}" in LICENSES:
