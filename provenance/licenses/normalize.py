@@ -172,7 +172,8 @@ def _names(data: LicenseData, text: str) -> Leaf | None:
         return Leaf(text, "unknown", None, 0.0, f"CC {cc.elements} has no version {cc.version}",
                     rule="cc-grammar")  # fmt: skip
     if m := _GNU.match(norm_key(text)):
-        ver = m["ver"] if "." in m["ver"] else f"{m['ver']}.{'1' if m['kind'] == 'l' else '0'}"
+        minor = "1" if m["kind"] == "l" and m["ver"] == "2" else "0"  # "LGPL v2" is usually 2.1
+        ver = m["ver"] if "." in m["ver"] else f"{m['ver']}.{minor}"
         sid = f"{(m['kind'] or '').upper()}GPL-{ver}-{'or-later' if m['later'] else 'only'}"
         if sid in name_index().ids:
             return _m(text, sid, 0.85, "gnu-grammar", "GNU licence abbreviation with a version")
