@@ -270,3 +270,34 @@ def test_deprecated_ids_with_exceptions_become_with_expressions() -> None:
         assert lic in idx.ids and exc in idx.exceptions.values(), new
         v = classify(old)
         assert (v.spdx, v.rule) == (new, "deprecated-id") and "deprecated" in v.reason
+
+
+def test_report_without_expected_counts_rules_only() -> None:
+    from provenance.licenses.report import RuleReport
+
+    report = RuleReport()
+    for text in ("MIT", "GPL", "see website", "https://opensource.org/licenses/MIT"):
+        report.add(classify(text), None, None)
+    text = report.render()
+    assert "correct" not in text and "accuracy" not in text
+    lines = {line.split()[0]: line.split()[1:] for line in text.splitlines()[2:-1]}
+    assert lines["spdx-id"][0] == "1" and lines["family"][:3] == ["1", "0", "1"]
+    assert lines["url"][0] == "1" and lines["table"][0] == "1"
+
+
+def test_cli_json_carries_rule_and_candidates() -> None:
+    import json
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "provenance", "licenses", "classify", "gpl", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    v = json.loads(proc.stdout)
+    assert (
+        v["outcome"] == "ambiguous" and v["rule"] == "family" and "GPL-2.0-only" in v["candidates"]
+    )
+    assert v["commercial_use"] == "allowed" and v["dpi_class"] == "commercial"
