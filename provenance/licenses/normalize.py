@@ -196,11 +196,11 @@ def resolve_strict(data: LicenseData, text: str) -> Leaf | None:
 
 def family(data: LicenseData, text: str) -> Leaf | None:
     """A family name without version ("GNU General Public License", "… family") → ambiguous."""
-    if cc_bare(text):
-        reason, _, _ = data.ambiguous.get(
-            "creative commons", ("Creative Commons, no elements", None, ())
+    if cc_bare(text):  # the HF hub's "Creative Commons license family"; DPI files "cc" as CC0
+        cands = tuple(i for i in name_index().ids if i.startswith(("CC-", "CC0-")))
+        return _amb(
+            text, cands, "family", "Creative Commons without elements (BY, NC, ND, SA) or version"
         )
-        return Leaf(text, "ambiguous", None, 0.5, reason, "unknown", "family")
     key = fold(text)
     key = key[: -len(" family")] if key.endswith(" family") else key
     cands = name_index().families.get(key)
