@@ -197,9 +197,12 @@ def resolve_strict(data: LicenseData, text: str) -> Leaf | None:
 def family(data: LicenseData, text: str) -> Leaf | None:
     """A family name without version ("GNU General Public License", "… family") → ambiguous."""
     if cc_bare(text):  # the HF hub's "Creative Commons license family"; DPI files "cc" as CC0
-        cands = tuple(i for i in name_index().ids if i.startswith(("CC-", "CC0-")))
+        every_cc = tuple(i for i in name_index().ids if i.startswith(("CC-", "CC0-")))
         return _amb(
-            text, cands, "family", "Creative Commons without elements (BY, NC, ND, SA) or version"
+            text,
+            every_cc,
+            "family",
+            "Creative Commons without elements (BY, NC, ND, SA) or version",
         )
     key = fold(text)
     key = key[: -len(" family")] if key.endswith(" family") else key
