@@ -161,7 +161,9 @@ def _replacement(lic_id: str, scancode_other: dict[str, str]) -> str:
 def name_index() -> NameIndex:
     """Build the tables (cached: built once per process, ~50 ms)."""
     idx = NameIndex()
-    entries = json.loads(_INDEX.read_text(encoding="utf-8"))
+    # license-expression has shipped this index for years; without it only ScanCode keys and
+    # categories are lost, so degrade rather than fail (data_versions() then says "unknown")
+    entries = json.loads(_INDEX.read_text(encoding="utf-8")) if _INDEX.is_file() else []
     other: dict[str, str] = {}
     for e in entries:
         sid = str(e.get("spdx_license_key") or "")
