@@ -1,59 +1,75 @@
-"""Licence classification throughput: 100,000 licence strings, target >= 20,000 strings/s.
+"""Licence classification throughput, uncached and cached (issue 12: uncached >= 10,000/s).
 
 Usage: python benchmarks/licenses.py [--n 100000]
 
-The strings are drawn from the licence test table (SPDX ids, Hugging Face ids, URLs, loose
-spellings, Chinese phrases, expressions) with case and spacing variations, Zipf-distributed
-as in real dataset metadata (a few licences dominate). Measured in one run:
+Strings: the 804 real-world strings of ``tests/data/license_strings.csv`` (SPDX names and ids,
+ScanCode keys, HF hub ids and names, DPI paraphrases and sentences, Croissant URLs, CC deed
+titles) and case / spacing variants of them, Zipf-distributed as in real metadata.
 
-* baseline: the same classifier without its cache (every string resolved from scratch);
-* ours: ``provenance.licenses.classify`` as the audit and ``licenses classify --csv`` use it.
+* uncached: every string resolved from scratch (``LicenseIndex._classify``: the whole
+  pipeline, no per-string cache) over the distinct strings — the worst case, every string new;
+* cached: ``provenance.licenses.classify`` over the Zipf stream, as audits and
+  ``licenses classify --csv`` use it.
+
+Both paths must give identical verdicts; the script checks it.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from provenance.licenses import LicenseIndex, classify, default_index
-from tests.test_licenses import CASES
+from provenance.licenses import LicenseIndex, classify, data_versions, default_index  # noqa: E402
+from provenance.licenses.names import fold  # noqa: E402
 
 
-def corpus(n: int) -> list[str]:
-    rng = random.Random(11)
-    base = [c[0] for c in CASES if c[0].strip()]
-    variants = []
+def strings() -> list[str]:
+    """Distinct strings: the table and its case/spacing variants."""
+    with (ROOT / "tests" / "data" / "license_strings.csv").open(encoding="utf-8") as fh:
+        base = [r["string"] for r in csv.DictReader(fh)]
+    out: list[str] = []
     for s in base:
-        variants += [s, s.upper(), s.lower(), f"  {s} ", s.replace(" ", "  ")]
-    variants = list(dict.fromkeys(variants))
-    weights = [1 / (i + 1) for i in range(len(variants))]
-    return rng.choices(variants, weights=weights, k=n)
+        out += [s, s.upper(), s.lower(), f"  {s} ", s.replace(" ", "  ")]
+    return list(dict.fromkeys(out))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     args = ap.parse_args()
-    strings = corpus(args.n)
-    uncached = LicenseIndex(default_index().data)
+    distinct = strings()
+    # build the name tables and license-expression's SPDX index once, outside the timing
+    default_index().classify("MIT OR Apache-2.0")
+    runs = []
+    for _ in range(3):  # the machine is shared: report the best of three and the slowest
+        fold.cache_clear()
+        fresh = LicenseIndex(default_index().data)
+        t = time.perf_counter()
+        uncached = [fresh._classify(s) for s in distinct]
+        runs.append(time.perf_counter() - t)
+    t_unc, t_slow = min(runs), max(runs)
+    rng = random.Random(11)
+    stream = rng.choices(distinct, weights=[1 / (i + 1) for i in range(len(distinct))], k=args.n)
     t = time.perf_counter()
-    base = [uncached._classify(s) for s in strings[: args.n // 10]]  # a tenth: it is slow
-    t_base = (time.perf_counter() - t) / len(base) * len(strings)
-    t = time.perf_counter()
-    ours = [classify(s) for s in strings]
-    t_ours = time.perf_counter() - t
-    assert [v.spdx for v in ours[: len(base)]] == [v.spdx for v in base]
-    print(f"strings: {len(strings):,} ({len(set(strings)):,} distinct)")
-    print(f"uncached classifier : {len(strings) / t_base:>10,.0f} strings/s (1.00x)")
+    cached = [classify(s) for s in stream]
+    t_c = time.perf_counter() - t
+    by_text = dict(zip(distinct, uncached, strict=True))
+    assert all(v == by_text[s] for s, v in zip(stream, cached, strict=True)), "cache disagrees"
+    r_unc, r_c = len(distinct) / t_unc, len(stream) / t_c
+    print(f"licence data: {data_versions()}")
     print(
-        f"classify (cached)   : {len(strings) / t_ours:>10,.0f} strings/s ({t_base / t_ours:.1f}x)"
+        f"uncached: {len(distinct):,} distinct strings, {r_unc:>10,.0f} strings/s (1.00x; "
+        f"slowest of 3: {len(distinct) / t_slow:,.0f})"
     )
-    print(f"target >= 20,000 strings/s: {'met' if len(strings) / t_ours >= 20_000 else 'NOT met'}")
+    print(f"cached  : {len(stream):,} strings (Zipf), {r_c:>10,.0f} strings/s ({r_c / r_unc:.1f}x)")
+    print(f"target uncached >= 10,000 strings/s: {'met' if r_unc >= 10_000 else 'NOT met'}")
 
 
 if __name__ == "__main__":

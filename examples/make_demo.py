@@ -8,10 +8,12 @@ auditor, including those of later stages (licences, personal information, duplic
 * zh-web-crawl (self-collected, Chinese): crawl log, robots.txt snapshots; some URLs disallowed
   by robots.txt, one host without a snapshot, a few URLs from a deny-listed domain; one
   truncated shard; near-duplicate pages; personal information glued to Chinese text.
-* en-open-web (open-source, English, CC-BY-4.0, licence document present): clean.
+* en-open-web (open-source, English, CC-BY-4.0 written as its URL, licence document present):
+  clean; the licence resolves from the URL.
 * en-nc-forum (open-source, CC BY-NC-SA 4.0): non-commercial in a public service; its licence
   document is declared but missing.
-* en-mix (open-source, declared MIT) derives from en-nc-forum: licence laundering.
+* en-mix (open-source, declared MIT in a sentence: "This dataset is released under the MIT
+  License.") derives from en-nc-forum: licence laundering.
 * commercial-news (commercial, CSV): the contract does not cover the collection period.
 * user-chat (user input, fine-tuning): authorisation records, two users withdrew consent;
   phone numbers, e-mails, resident ID numbers, bank cards.

@@ -181,7 +181,10 @@ def audit(
     runner = make_executor(executor, workers, scheduler)
     progress.phase("planning shards")
     plan = make_plan(lm, shard_rows=pipe.shard_rows)
+    from provenance.licenses import data_versions  # licence data shapes verdicts: record it
+
     config = {**pipe.config(), "workers": workers, "executor": executor}
+    config["license_data"] = data_versions()
     with Store(db_path) as store:
         run_id = _open_run(store, lm, pipe, plan, config, resume)
         try:

@@ -28,7 +28,7 @@ CREATE TABLE runs (
   error           VARCHAR
 );
 COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
-COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, as JSON.';
+COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, and the licence data versions (license_data: SPDX list, ScanCode index), as JSON.';
 COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
 COMMENT ON COLUMN runs.exit_code IS '0 = no blocking finding, 1 = blocking findings (severity at or above the pipeline fail_on).';
 

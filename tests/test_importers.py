@@ -90,7 +90,7 @@ def test_hf_card(tmp_path: Path) -> None:
     m = _import(tmp_path, "hf-card", "README.md", HF_CARD)
     ds = m["datasets"][0]
     src = ds["sources"][0]
-    assert ds["languages"] == ["zh", "en"] and src["license"] == "cc-by-nc-sa-4.0"
+    assert ds["languages"] == ["zh", "en"] and src["license"] == "CC-BY-NC-SA-4.0"
     assert src["upstream"] == ["wikipedia"]
     assert src["files"] == [{"root": "data", "glob": "data/train-*.parquet"}]
 
@@ -98,7 +98,7 @@ def test_hf_card(tmp_path: Path) -> None:
 def test_croissant(tmp_path: Path) -> None:
     m = _import(tmp_path, "croissant", "croissant.json", json.dumps(CROISSANT))
     src = m["datasets"][0]["sources"][0]
-    assert src["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert src["license"] == "CC-BY-4.0"  # the URL, read by the licence normaliser
     assert src["upstream"] == ["https://example.org/common-crawl"]
     assert [f["glob"] for f in src["files"]] == ["Open-Web-Text/shards/*.jsonl.gz"]
 
@@ -110,10 +110,10 @@ def test_dpi(tmp_path: Path) -> None:
         alpaca["source_type"] == "synthetic"
         and alpaca["generator_model"]["name"] == "OpenAI text-davinci-003"
     )
-    assert alpaca["license"] == "CC BY-NC 4.0 AND OpenAI" and alpaca["upstream"] == [
-        "self-instruct"
-    ]
-    assert dolly["source_type"] == "open_source" and dolly["license"] == "CC BY-SA 3.0"
+    assert alpaca["license"] == "CC-BY-NC-4.0 AND LicenseRef-OpenAI-Terms" and alpaca[
+        "upstream"
+    ] == ["self-instruct"]
+    assert dolly["source_type"] == "open_source" and dolly["license"] == "CC-BY-SA-3.0"
 
 
 def test_import_errors(tmp_path: Path) -> None:

@@ -80,7 +80,6 @@ class Licenses(RightsNoticeRates, Check):
     def check(self, ctx: CheckContext) -> None:
         m = ctx.lm.manifest
         self.use = m.service.intended_use
-        data = self.index.data
         sources = {s.id: s for _, s in m.sources()}
         by_dataset = {d.id: [s.id for s in d.sources] for d in m.datasets}
         declared = {sid: self.index.classify(s.license) for sid, s in sources.items() if s.license}
@@ -94,11 +93,7 @@ class Licenses(RightsNoticeRates, Check):
             texts: list[str] = []
             if sid in declared:
                 v = declared[sid]
-                parts.append(
-                    data.category_terms(v.category)
-                    if v.spdx is None
-                    else self.index._expr_terms(v.spdx)
-                )
+                parts.append(self.index.verdict_terms(v))
                 texts.append(v.spdx or f"'{v.input}'")
             for up in self._upstreams(sources[sid], sources, by_dataset):
                 if up not in seen and (t := eff(up, seen | {up})) is not None:
@@ -126,13 +121,13 @@ class Licenses(RightsNoticeRates, Check):
         for model in m.foundation_models:
             if model.license:
                 v = self.index.classify(model.license)
-                terms = None if v.spdx is None else self.index._expr_terms(v.spdx)
+                terms = self.index.verdict_terms(v)
                 self._policy(
                     "model",
                     model.id,
                     model.license,
                     v,
-                    terms or data.category_terms(v.category),
+                    terms,
                     False,
                 )
         self._rights_notices(ctx, sources, declared)
@@ -204,9 +199,10 @@ class Licenses(RightsNoticeRates, Check):
         data = self.index.data
         if v is not None and v.outcome in ("unknown", "ambiguous"):
             code = "unknown_license" if v.outcome == "unknown" else "ambiguous_license"
-            self._emit(
-                code, kind, subject, {"license": raw, "reason": v.reason}, raw=raw, reason=v.reason
-            )
+            evidence: dict[str, Any] = {"license": raw, "reason": v.reason, "rule": v.rule}
+            if v.outcome == "ambiguous":  # what it may mean, and the use all readings share
+                evidence |= {"candidates": list(v.candidates), "commercial_use": v.commercial_use}
+            self._emit(code, kind, subject, evidence, raw=raw, reason=v.reason)
         if terms is None:
             return
         spdx = (

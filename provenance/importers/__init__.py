@@ -25,6 +25,36 @@ def slug(text: str) -> str:
     return (s or "dataset")[:100]
 
 
+def normalise_licences(raw: list[str]) -> tuple[str | None, str]:
+    """The manifest ``license`` for licence strings a catalogue gives, and a note for the draft.
+
+    Each string goes through the same normaliser the audit uses
+    (:func:`provenance.licenses.classify`): one it identifies is written as its SPDX id
+    (``https://choosealicense.com/licenses/apache-2.0/`` → ``Apache-2.0``); an ambiguous or
+    unknown one is kept as written, so the audit flags it. Several strings are joined by AND.
+    """
+    from provenance.licenses import classify
+
+    parts: list[str] = []
+    notes: list[str] = []
+    for text in dict.fromkeys(r.strip() for r in raw if r and r.strip()):
+        v = classify(text)
+        if v.outcome == "matched" and v.spdx:
+            parts.append(f"({v.spdx})" if " " in v.spdx else v.spdx)
+            if v.spdx != text:
+                notes.append(f"'{text}' read as {v.spdx} ({v.rule})")
+        else:
+            parts.append(text)
+            notes.append(f"'{text}' is {v.outcome}: {v.reason}")
+    return (" AND ".join(parts) or None), "; ".join(notes)
+
+
+def licence_evidence(note: str, what: str = "licence text") -> list[dict[str, str]]:
+    """The evidence stub of an imported source, saying how its licence string was read."""
+    desc = f"{what}; metadata: {note}" if note else what
+    return [{"kind": "license", "path": "TODO/LICENSE", "description": desc[:500]}]
+
+
 def skeleton(
     datasets: list[dict[str, Any]], provider: str | None, service: str | None, intended_use: str
 ) -> dict[str, Any]:

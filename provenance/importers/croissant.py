@@ -22,7 +22,7 @@ def _text(node: Any) -> str | None:
 
 def from_croissant(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
     """One dataset; its FileSets and FileObjects become file globs under the data root."""
-    from provenance.importers import slug
+    from provenance.importers import licence_evidence, normalise_licences, slug
 
     try:
         doc = json.loads(text)
@@ -44,6 +44,7 @@ def from_croissant(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
             if name and not name.endswith((".zip", ".tar", ".gz", ".tgz")):
                 globs.append(name)
     upstream = [t for t in (_text(x) for x in _values(doc.get("isBasedOn"))) if t]
+    licence, note = normalise_licences(licences)
     source: dict[str, Any] = {
         "id": ident,
         "name": str(doc["name"]),
@@ -52,10 +53,10 @@ def from_croissant(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
             "region": "foreign",
             "decided_by": "TODO: imported from Croissant metadata; confirm",
         },
-        "license": " AND ".join(licences) if licences else None,
+        "license": licence,
         "url": _text(doc.get("url")),
         "upstream": upstream,
-        "evidence": [{"kind": "license", "path": "TODO/LICENSE", "description": "licence text"}],
+        "evidence": licence_evidence(note),
         "files": [{"root": "data", "glob": f"{ident}/{g}"} for g in dict.fromkeys(globs)]
         or [{"root": "data", "glob": f"{ident}/**/*"}],
     }

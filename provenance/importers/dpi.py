@@ -15,7 +15,7 @@ from provenance.errors import BadInput
 
 def from_dpi(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
     """One dataset per record, each with one source."""
-    from provenance.importers import slug
+    from provenance.importers import licence_evidence, normalise_licences, slug
 
     try:
         doc = json.loads(text)
@@ -38,6 +38,7 @@ def from_dpi(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
             if isinstance(x, dict) and x.get("License")
         ]
         generators = [str(g) for g in r.get("Model Generated") or [] if g]
+        licence, note = normalise_licences(licences)
         source: dict[str, Any] = {
             "id": ident,
             "name": name,
@@ -46,16 +47,14 @@ def from_dpi(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
                 "region": "foreign",
                 "decided_by": "TODO: imported from Data Provenance Initiative; confirm",
             },
-            "license": " AND ".join(dict.fromkeys(licences)) if licences else None,
+            "license": licence,
             "upstream": [slug(str(d)) for d in r.get("Derived from Datasets") or [] if d],
             "files": [{"root": "data", "glob": f"{ident}/**/*"}],
         }
         if generators:
             source["generator_model"] = {"name": generators[0]}
         else:
-            source["evidence"] = [
-                {"kind": "license", "path": "TODO/LICENSE", "description": "licence text"}
-            ]
+            source["evidence"] = licence_evidence(note)
         out.append(
             {
                 "id": f"ds-{ident}",

@@ -18,7 +18,7 @@ def _list(value: Any) -> list[str]:
 
 def from_hf_card(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
     """One dataset with one open-source source, from the card's front matter."""
-    from provenance.importers import slug
+    from provenance.importers import licence_evidence, normalise_licences, slug
 
     if not text.startswith("---"):
         raise BadInput(f"{path} has no YAML front matter (a dataset card starts with '---')")
@@ -30,7 +30,11 @@ def from_hf_card(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
         ) from None
     name = str(meta.get("pretty_name") or path.parent.name or "dataset")
     ident = slug(name)
+    # license: other + license_name is how the hub names a licence outside its list
     licences = _list(meta.get("license"))
+    if licences == ["other"] and meta.get("license_name"):
+        licences = _list(meta.get("license_name"))
+    licence, note = normalise_licences(licences)
     upstream = [s.split("|", 1)[1] for s in _list(meta.get("source_datasets")) if "|" in s]
     globs: list[str] = []
     for config in meta.get("configs") or []:
@@ -46,18 +50,12 @@ def from_hf_card(text: str, path: Path, stage: str) -> list[dict[str, Any]]:
             "region": "foreign",
             "decided_by": "TODO: imported from a Hugging Face card; confirm origin and country",
         },
-        "license": " AND ".join(licences) if licences else None,
+        "license": licence,
         "url": f"https://huggingface.co/datasets/{meta['repo_id']}"
         if meta.get("repo_id")
         else None,
         "upstream": upstream,
-        "evidence": [
-            {
-                "kind": "license",
-                "path": "TODO/LICENSE",
-                "description": "licence text of the dataset",
-            }
-        ],
+        "evidence": licence_evidence(note, "licence text of the dataset"),
         "files": [{"root": "data", "glob": g} for g in dict.fromkeys(globs)]
         or [{"root": "data", "glob": f"{ident}/**/*.parquet"}],
     }

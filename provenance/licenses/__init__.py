@@ -7,23 +7,61 @@ no-derivatives, and whether the terms forbid training competing models.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from license_expression import AND, OR, ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
+from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
 from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
-from provenance.licenses.normalize import (
-    Leaf,
+from provenance.licenses.expression import (
+    OPERATORS,
+    ExpressionSyntaxError,
+    Op,
+    Part,
     has_operators,
-    lookup_tables,
-    resolve_leaf,
+    render,
     split_expression,
 )
+from provenance.licenses.expression import leaves as expression_leaves
+from provenance.licenses.expression import parse as parse_expression
+from provenance.licenses.names import data_versions, name_index
+from provenance.licenses.normalize import (
+    Leaf,
+    parenthetical,
+    resolve_leaf,
+    resolve_strict,
+    resolve_text,
+)
 
-__all__ = ["LicenseIndex", "LicenseVerdict", "classify", "default_index"]
+__all__ = [
+    "DPI_CLASSES",
+    "LicenseIndex",
+    "LicenseVerdict",
+    "classify",
+    "data_versions",
+    "default_index",
+    "dpi_class",
+]
+
+MAX_CHARS = 2000  # longer strings are licence texts or prose, never a name or an expression
+DPI_CLASSES = ("commercial", "non-commercial", "academic-only", "unspecified")
+
+
+def dpi_class(category: str, commercial_use: str) -> str:
+    """The Data Provenance Initiative's use class of a verdict — the one mapping we use.
+
+    DPI classes licences as "All" (commercial use allowed), "NC" (non-commercial), "Acad"
+    (academic / research only) and "Unspecified". Ours: ``research_only`` → academic-only;
+    otherwise ``commercial_use`` allowed → commercial, not allowed → non-commercial,
+    unclear → unspecified.
+    """
+    if category == "research_only":
+        return "academic-only"
+    return {"allowed": "commercial", "not allowed": "non-commercial"}.get(
+        commercial_use, "unspecified"
+    )
 
 
 @dataclass(frozen=True)
@@ -42,6 +80,9 @@ class LicenseVerdict:
     confidence: float
     reason: str
     rank: int
+    rule: str = "unknown"  # the normaliser rule that decided (see provenance.licenses.normalize)
+    candidates: tuple[str, ...] = ()  # for ambiguous verdicts: what the string may mean
+    dpi_class: str = "unspecified"  # commercial / non-commercial / academic-only / unspecified
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for CSV/JSON output)."""
@@ -94,6 +135,8 @@ class LicenseIndex:
         terms: Terms,
         confidence: float,
         reason: str,
+        rule: str = "unknown",
+        candidates: tuple[str, ...] = (),
     ) -> LicenseVerdict:
         return LicenseVerdict(
             input=text,
@@ -108,26 +151,46 @@ class LicenseIndex:
             confidence=confidence,
             reason=reason,
             rank=terms.rank,
+            rule=rule,
+            candidates=candidates,
+            dpi_class=dpi_class(terms.category, terms.commercial_use),
         )
 
-    def _unknown(
-        self, text: str, outcome: str, reason: str, category: str = "unknown"
-    ) -> LicenseVerdict:
-        return self._verdict(
-            text,
-            outcome,
-            None,
-            self.data.category_terms(category),
-            0.0 if outcome != "ambiguous" else 0.5,
-            reason,
-        )
+    def _unknown(self, text: str, outcome: str, reason: str, rule: str) -> LicenseVerdict:
+        terms = self.data.category_terms("unknown")
+        return self._verdict(text, outcome, None, terms, 0.0, reason, rule)
+
+    def _shared(self, cands: tuple[str, ...]) -> Terms:
+        """What every candidate of an ambiguous string allows: their category when they all
+        share one, else 'unknown' with the commercial use they share (if they share it)."""
+        parts = [self._expr_terms(c) for c in cands]
+        unknown = self.data.category_terms("unknown")
+        if not parts or any(p.category == "unknown" for p in parts):
+            return unknown
+        if len({p.category for p in parts}) == 1:
+            return max(parts, key=lambda p: (p.share_alike, p.attribution_required))
+        uses = {p.commercial_use for p in parts}
+        return replace(unknown, commercial_use=uses.pop() if len(uses) == 1 else "unclear")
+
+    def verdict_terms(self, v: LicenseVerdict) -> Terms:
+        """The terms a verdict stands for: its expression's, or for an ambiguous string what
+        all its candidates share."""
+        if v.spdx is not None:
+            return self._expr_terms(v.spdx)
+        if v.candidates:
+            return self._shared(v.candidates)
+        return self.data.category_terms(v.category)
 
     def _leaf_terms(self, leaf: Leaf) -> Terms:
         if leaf.spdx is None:
+            if leaf.candidates:
+                return self._shared(leaf.candidates)
             return self.data.category_terms(leaf.category or "unknown")
         return self._expr_terms(leaf.spdx)
 
     def _expr_terms(self, expr: str) -> Terms:
+        if " " not in expr:  # one id: no parse needed
+            return self.data.terms(expr) or self.data.category_terms("unknown")
         return self._tree_terms(spdx().parse(expr, validate=False))
 
     def _tree_terms(self, node: Any) -> Terms:
@@ -143,70 +206,90 @@ class LicenseIndex:
 
     def _classify(self, text: str) -> LicenseVerdict:
         if not text.strip():
-            return self._unknown(text, "empty", "no licence given")
-        # a whole-string table entry wins over reading the string as an expression:
-        # "The MIT License (MIT)" is a name, not "The MIT License" followed by "(MIT)"
-        whole = lookup_tables(self.data, text)
-        if whole is not None or not has_operators(text):
-            leaf = whole or resolve_leaf(self.data, text)
-            if leaf.outcome == "unknown":
-                return self._unknown(text, "unknown", leaf.reason)
-            if leaf.outcome == "ambiguous":
-                return self._unknown(text, "ambiguous", leaf.reason, leaf.category or "unknown")
-            terms = self._leaf_terms(leaf)
-            reason = (
-                leaf.reason
-                if terms.category != "unknown"
-                else f"{leaf.reason}; not in the category table"
-            )
-            return self._verdict(text, "matched", leaf.spdx, terms, leaf.confidence, reason)
-        return self._classify_expression(text)
+            return self._unknown(text, "empty", "no licence given", "empty")
+        if len(text) > MAX_CHARS:  # no licence name is this long: read the start as prose
+            leaf = resolve_text(self.data, text[:MAX_CHARS])
+            note = f" (only the first {MAX_CHARS:,} characters read)"
+            return self._leaf_verdict(text, replace(leaf, reason=leaf.reason + note))
+        # a whole-string reading wins over reading the string as an expression: "The MIT
+        # License (MIT)" is a name, and "BSD 3-clause "New" or "Revised"" is not an OR
+        whole = resolve_strict(self.data, text) or parenthetical(self.data, text)
+        if whole is None and has_operators(text):
+            expr = self._classify_expression(text)
+            if expr is not None:
+                return expr
+        return self._leaf_verdict(text, whole or resolve_text(self.data, text))
 
-    def _classify_expression(self, text: str) -> LicenseVerdict:
-        tokens = split_expression(text)
-        parts: list[str] = []
-        leaves: dict[str, Leaf] = {}
-        after_with = False
-        for tok in tokens:
-            if tok in ("(", ")", "AND", "OR", "WITH"):
-                parts.append(tok)
-                after_with = tok == "WITH"
+    def _leaf_verdict(self, text: str, leaf: Leaf) -> LicenseVerdict:
+        if leaf.outcome == "unknown":
+            return self._unknown(text, "unknown", leaf.reason, leaf.rule)
+        terms = self._leaf_terms(leaf)
+        if leaf.outcome == "ambiguous":
+            return self._verdict(
+                text, "ambiguous", None, terms, 0.5, leaf.reason, leaf.rule, leaf.candidates
+            )
+        reason = (
+            leaf.reason
+            if terms.category != "unknown"
+            else f"{leaf.reason}; not in the category table"
+        )
+        return self._verdict(text, "matched", leaf.spdx, terms, leaf.confidence, reason, leaf.rule)
+
+    def _classify_expression(self, text: str) -> LicenseVerdict | None:
+        """An SPDX-style expression; None when no part names a licence (then the whole string
+        is read as a sentence instead)."""
+        tokens: list[str | Part] = []
+        unknown_parts: list[str] = []
+        resolved = 0
+        raw = split_expression(text)
+        for i, tok in enumerate(raw):
+            if tok in OPERATORS:
+                if tok != "WITH":
+                    tokens.append(tok)
                 continue
-            if after_with:  # an exception id, kept as written if SPDX knows it
-                parts.append(tok)
+            if i and raw[i - 1] == "WITH":  # an exception: only an id SPDX knows (any case)
+                exc = name_index().exceptions.get(tok.strip().lower())
+                last = tokens[-1] if tokens else None
+                if exc is None or not isinstance(last, Part):
+                    unknown_parts.append(f"{tok!r} is not an SPDX licence exception")
+                else:
+                    tokens[-1] = Part(last.leaf, exc)
                 continue
             leaf = resolve_leaf(self.data, tok)
             if leaf.outcome == "unknown":
-                return self._unknown(text, "unknown", f"part {tok!r}: {leaf.reason}")
-            placeholder = leaf.spdx or f"LicenseRef-Ambiguous-{len(leaves)}"
-            leaves[placeholder] = leaf
-            parts.append(f"({placeholder})" if " " in placeholder else placeholder)
-        expr = " ".join(parts)
+                unknown_parts.append(f"part {tok!r}: {leaf.reason}")
+                tokens.append(Part(leaf))  # keeps the syntax checkable
+                continue
+            resolved += 1
+            tokens.append(Part(leaf))
+        if unknown_parts:
+            # no part names a licence: a sentence, read as a whole; some parts do: an expression
+            # with an unreadable part, which must not be dropped
+            if not resolved:
+                return None
+            return self._unknown(text, "unknown", "; ".join(unknown_parts), "expression")
         try:
-            tree = spdx().parse(expr, validate=False)
-        except ExpressionError as exc:
-            return self._unknown(text, "unknown", f"not a valid licence expression: {exc}")
-        if tree is None:
-            return self._unknown(text, "empty", "no licence given")
-        terms = self._tree_terms_with(tree, leaves)
-        confidence = min(leaf.confidence for leaf in leaves.values()) if leaves else 0.0
-        if any(leaf.outcome == "ambiguous" for leaf in leaves.values()):
-            reasons = "; ".join(
-                leaf.reason for leaf in leaves.values() if leaf.outcome == "ambiguous"
+            tree = parse_expression(tokens)
+        except ExpressionSyntaxError as exc:
+            return self._unknown(
+                text, "unknown", f"not a valid licence expression: {exc}", "expression"
             )
-            return self._verdict(text, "ambiguous", None, terms, 0.5, reasons)
-        return self._verdict(text, "matched", str(tree), terms, confidence, "licence expression")
+        parts = expression_leaves(tree)
+        terms = self._node_terms(tree)
+        if any(leaf.outcome == "ambiguous" for leaf in parts):
+            reasons = "; ".join(leaf.reason for leaf in parts if leaf.outcome == "ambiguous")
+            cands = tuple(c for leaf in parts for c in leaf.candidates)
+            return self._verdict(text, "ambiguous", None, terms, 0.5, reasons, "expression", cands)
+        confidence = min(leaf.confidence for leaf in parts)
+        expr = render(tree, lambda leaf: leaf.spdx or "")
+        return self._verdict(
+            text, "matched", expr, terms, confidence, "licence expression", "expression"
+        )
 
-    def _tree_terms_with(self, node: Any, leaves: dict[str, Leaf]) -> Terms:
-        if isinstance(node, LicenseWithExceptionSymbol):
-            return self._tree_terms_with(node.license_symbol, leaves)
-        if isinstance(node, LicenseSymbol):
-            leaf = leaves.get(node.key)
-            if leaf is not None and leaf.spdx is None:
-                return self._leaf_terms(leaf)
-            return self._tree_terms(node)
-        op = "AND" if isinstance(node, AND) else "OR"
-        return _combine(op, [self._tree_terms_with(a, leaves) for a in node.args])
+    def _node_terms(self, node: Part | Op) -> Terms:
+        if isinstance(node, Part):
+            return self._leaf_terms(node.leaf)
+        return _combine(node.op, [self._node_terms(a) for a in node.args])
 
 
 @cache

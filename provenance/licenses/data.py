@@ -18,6 +18,7 @@ from typing import Any
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
 from provenance.errors import BadInput, Problem
+from provenance.licenses.names import fold, name_index
 from provenance.resources import schema_file
 
 FLAGS = (
@@ -55,17 +56,32 @@ class LicenseData:
     """Aliases, explicit unknowns, ambiguous families, categories and rules."""
 
     aliases: dict[str, str] = field(default_factory=dict)
+    folded_aliases: dict[str, str] = field(default_factory=dict)  # names.fold(alias) → target
+    compact_aliases: dict[str, str] = field(default_factory=dict)  # the same without spaces
     unknown: dict[str, str] = field(default_factory=dict)
-    ambiguous: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[str, str | None, tuple[str, ...]]] = field(default_factory=dict)
+    phrases: list[tuple[re.Pattern[str], str, str]] = field(default_factory=list)
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    scancode: dict[str, str] = field(default_factory=dict)  # ScanCode category → ours
+    _terms: dict[str, Terms | None] = field(default_factory=dict)
 
     def terms(self, license_id: str) -> Terms | None:
-        """Terms of one SPDX id or LicenseRef (None when no rule covers it)."""
+        """Terms of one SPDX id or LicenseRef: the first category rule that matches, else the
+        category ScanCode's index gives the licence (None when neither covers it)."""
+        if license_id in self._terms:
+            return self._terms[license_id]
+        found: Terms | None = None
         for rule in self.rules:
             if rule.pattern.search(license_id):
-                return self.category_terms(rule.category, rule.flags)
-        return None
+                found = self.category_terms(rule.category, rule.flags)
+                break
+        else:
+            sc = name_index().scancode_category.get(license_id)
+            if sc and self.scancode.get(sc) in self.categories:
+                found = self.category_terms(self.scancode[sc])
+        self._terms[license_id] = found
+        return found
 
     def category_terms(self, category: str, overrides: dict[str, Any] | None = None) -> Terms:
         """Default terms of a category, with flag overrides."""
@@ -85,19 +101,22 @@ class LicenseData:
         return str(self.categories[category].get(lang, category))
 
 
+_SPACES = re.compile(r"[\s_]+")
+_THE = re.compile(r"^the ")
+_LICENSE_END = re.compile(r"\s*(licen[cs]e|许可证|许可协议|协议)$")
+
+
 def norm_key(text: str) -> str:
     """Key for alias lookups: NFKC, lower case, spaces folded, edge punctuation removed."""
     t = unicodedata.normalize("NFKC", text).lower()
-    t = re.sub(r"[\s_]+", " ", t).strip(" \t.;:,'\"`")
-    return t
+    return _SPACES.sub(" ", t).strip(" \t.;:,'\"`")
 
 
 def key_variants(text: str) -> list[str]:
     """The normalised key and its forms without a leading "the" or a trailing "license"."""
     k = norm_key(text)
     out = [k]
-    short = re.sub(r"^the ", "", k)
-    short = re.sub(r"\s*(licen[cs]e|许可证|许可协议|协议)$", "", short).strip()
+    short = _LICENSE_END.sub("", _THE.sub("", k)).strip()
     if short and short != k:
         out.append(short)
     return out
@@ -152,6 +171,10 @@ def load_license_data(
             continue
         flags = {k: v for k, v in rule.items() if k in FLAGS}
         data.rules.append(Rule(pattern, rule["category"], flags))
+    for sc_cat, ours in doc.get("scancode", {}).items():
+        if ours not in data.categories:
+            problems.append(Problem(str(cat_path), f"scancode.{sc_cat}", "not a known category"))
+        data.scancode[sc_cat] = ours
     for path in [schema_file("licenses/aliases.toml"), *(aliases or [])]:
         adoc = _toml(path)
         for alias, target in adoc.get("aliases", {}).items():
@@ -165,15 +188,43 @@ def load_license_data(
                 )
                 continue
             data.aliases[norm_key(alias)] = target
+            data.folded_aliases.setdefault(fold(alias), target)
+            data.compact_aliases.setdefault(fold(alias).replace(" ", ""), target)
         for alias, reason in adoc.get("unknown", {}).items():
             data.unknown[norm_key(alias)] = str(reason)
         for alias, spec in adoc.get("ambiguous", {}).items():
-            if not isinstance(spec, dict) or spec.get("category") not in data.categories:
+            cands = spec.get("candidates", []) if isinstance(spec, dict) else None
+            if (
+                not isinstance(spec, dict)
+                or spec.get("category", "unknown") not in data.categories
+                or not isinstance(cands, list)
+                or not all(isinstance(c, str) and _valid_target(data, c) for c in cands)
+            ):
                 problems.append(
-                    Problem(str(path), f"ambiguous.{alias!r}", "needs reason and a known category")
+                    Problem(
+                        str(path),
+                        f"ambiguous.{alias!r}",
+                        "needs a reason, and a known category or valid candidate ids",
+                    )
                 )
                 continue
-            data.ambiguous[norm_key(alias)] = (str(spec.get("reason", "")), spec["category"])
+            data.ambiguous[norm_key(alias)] = (
+                str(spec.get("reason", "")),
+                spec.get("category"),
+                tuple(cands),
+            )
+        for i, spec in enumerate(adoc.get("phrase", [])):
+            try:
+                pattern = re.compile(spec["match"])
+            except (re.error, KeyError, TypeError) as exc:
+                problems.append(Problem(str(path), f"phrase[{i}].match", f"not a regex: {exc}"))
+                continue
+            if not _valid_target(data, spec.get("license")):
+                problems.append(
+                    Problem(str(path), f"phrase[{i}].license", "not a valid id or LicenseRef")
+                )
+                continue
+            data.phrases.append((pattern, spec["license"], str(spec.get("note", "phrase table"))))
     if problems:
         raise BadInput(f"licence rule data has {len(problems)} problem(s)", problems)
     return data
@@ -193,6 +244,8 @@ def _valid_target(data: LicenseData, target: object) -> bool:
         return False
     if target.startswith("LicenseRef-"):
         return data.terms(target) is not None
+    if target in name_index().ids:
+        return True
     try:
         parsed = spdx().parse(target, validate=False)
     except ExpressionError:

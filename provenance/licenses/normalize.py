@@ -1,11 +1,38 @@
-"""Free-text licence strings → SPDX expressions, without guessing.
+"""Free-text licence strings → SPDX ids, by an explainable pipeline that never guesses.
 
-Each leaf of a licence string is resolved by, in order: the explicit-unknown and ambiguous
-tables, the alias table, licence URLs (Creative Commons, opensource.org, spdx.org, gnu.org,
-apache.org), SPDX ids (case-insensitive, via license-expression's bundled index), and two
-strict patterns for loosely written Creative Commons and GNU licences. Nothing else matches:
-there is no edit-distance or substring matching, so "Commercial" can never become a CC-NC
-licence. AND / OR / WITH are parsed (and ``/`` between ids read as OR), never string-matched.
+One licence name (no operators) is resolved by the first rule that decides, in this order;
+every verdict keeps the rule's name and a confidence:
+
+==================  =====  =========================================================
+rule                conf.  what it reads
+==================  =====  =========================================================
+``spdx-id``         1.0    an SPDX id as SPDX writes it (checked first: the common case)
+``table``           0.95   the sourced tables (``schemas/licenses/aliases.toml``):
+                           explicit non-licences, strings catalogues read differently
+                           (ambiguous), HF hub ids, model terms, Chinese names
+``spdx-id``         0.98   an SPDX id in another case
+``deprecated-id``   0.95   a deprecated SPDX id → its replacement (``GPL-2.0`` →
+                           ``GPL-2.0-only``, as SPDX reads it), flagged in the reason
+``scancode-key``    0.95   a ScanCode key or ``LicenseRef-scancode-…`` / other SPDX key
+``url``             0.95   CC, GNU, Apache, OSI, SPDX, choosealicense.com URLs …
+``full-name``       0.9    an SPDX full name or id, or an alias, after folding
+                           (:func:`names.fold`), also with the spaces removed
+``cc-grammar``      0.9    a Creative Commons name in any spelling, version, port
+``gnu-grammar``     0.85   GPL/LGPL/AGPL abbreviations with a version ("lgpl2")
+``parenthetical``   0.85   "Public domain (CC0)": the licence named in or beside brackets
+``family``          0.5    a family without version or variant → *ambiguous*, with
+                           the candidates and the use they share (whole string only)
+``sentence``        0.75   a licence named inside a text, after a cue ("licensed under")
+                           or as its first clause; never a qualified one ("MIT-style")
+``phrase``          0.7    dataset-world wording ("for non-commercial research only")
+``unknown``         0.0    nothing decided
+==================  =====  =========================================================
+
+An SPDX expression (AND / OR / WITH, brackets) is split first and each part resolved by the
+rules down to ``family``; a string whose parts name no licence at all is read as a sentence.
+
+There is no edit distance and no substring guessing outside ``sentence`` (which only accepts
+whole known names, ids or CC names) and ``phrase`` (whole-word patterns from the table).
 """
 
 from __future__ import annotations
@@ -13,9 +40,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from license_expression import ExpressionError
-
-from provenance.licenses.data import LicenseData, key_variants, norm_key, spdx
+from provenance.licenses.data import LicenseData, key_variants, norm_key
+from provenance.licenses.names import fold, name_index
+from provenance.licenses.patterns import cc_bare, cc_family, cc_id, is_url, parse_cc, url_parts
 
 
 @dataclass(frozen=True)
@@ -27,177 +54,268 @@ class Leaf:
     spdx: str | None
     confidence: float
     reason: str
-    category: str | None = None  # for ambiguous leaves: the category all candidates share
+    category: str | None = None  # for ambiguous leaves from the table: the shared category
+    rule: str = "unknown"
+    candidates: tuple[str, ...] = ()
 
 
-_CC = re.compile(
-    r"^(?:cc|creative commons)[ -]?(?:by|attribution)"
-    r"(?P<el>(?:[ -]+(?:nc|non[ -]?commercial|nd|no[ -]?deriv(?:ative)?s|sa|share[ -]?alike))*)"
-    r"(?:[ -]+v?(?:ersion )?(?P<ver>\d\.\d))?"
-    r"(?: international| generic| unported| intl)?(?: public)?(?: licen[cs]e)?$"
-)
+def _m(text: str, sid: str, conf: float, rule: str, reason: str) -> Leaf:
+    return Leaf(text, "matched", sid, conf, reason, rule=rule)
+
+
+def _amb(text: str, cands: tuple[str, ...], rule: str, reason: str) -> Leaf:
+    shown = ", ".join(cands[:6]) + (f" … ({len(cands)})" if len(cands) > 6 else "")
+    return Leaf(text, "ambiguous", None, 0.5, f"{reason}: {shown}", rule=rule, candidates=cands)
+
+
 _GNU = re.compile(
     r"^(?:gnu )?(?P<kind>a|l)?gpl[ -]?v?(?P<ver>\d(?:\.\d)?)(?P<later>\+| or later|-or-later)?$"
 )
-_CC_URL = re.compile(
-    r"creativecommons\.org/licenses/(?P<el>by(?:-(?:nc|nd|sa))*)/(?P<ver>\d\.\d)", re.I
-)
-_SIMPLE_URLS = [
-    (re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.I), "CC0-1.0"),
-    (re.compile(r"creativecommons\.org/publicdomain/mark/", re.I), "LicenseRef-Public-Domain"),
-    (re.compile(r"apache\.org/licenses/LICENSE-2\.0", re.I), "Apache-2.0"),
-    (re.compile(r"opensource\.org/licenses?/mit(?:-license)?(?:\.php)?/?$", re.I), "MIT"),
-    (re.compile(r"opendatacommons\.org/licenses/odbl", re.I), "ODbL-1.0"),
-    (re.compile(r"opendatacommons\.org/licenses/by", re.I), "ODC-By-1.0"),
-    (re.compile(r"opendatacommons\.org/licenses/pddl", re.I), "PDDL-1.0"),
-    (
-        re.compile(r"ai\.meta\.com/llama/license|llama\.meta\.com/llama2/license", re.I),
-        "LicenseRef-Llama-2-Community",
-    ),
-    (re.compile(r"openai\.com/(policies/)?terms", re.I), "LicenseRef-OpenAI-Terms"),
-]
-_ID_URL = re.compile(
-    r"(?:opensource\.org/licenses?|spdx\.org/licenses)/(?P<id>[A-Za-z0-9.+-]+?)(?:\.html|\.json|\.php)?/?$",
-    re.I,
-)
-_GNU_URL = re.compile(
-    r"gnu\.org/licenses/(?:old-licenses/)?(?P<kind>a|l)?(?P<fam>gpl|fdl)-(?P<ver>\d\.\d)", re.I
-)
-_OPS = re.compile(r"(\(|\)|\s+(?:and|or|with)\s+)", re.I)
-_SLASH = re.compile(r"^[A-Za-z0-9.+-]+(?:\s*/\s*[A-Za-z0-9.+-]+)+$")
-
-
-def _spdx_id(token: str) -> str | None:
-    """Canonical SPDX id for a single token, or None."""
-    if not re.fullmatch(r"[A-Za-z0-9.+-]+", token):
-        return None
-    try:
-        info = spdx().validate(token)
-    except ExpressionError:
-        return None
-    if info.errors or not info.normalized_expression or " " in info.normalized_expression:
-        return None
-    return str(info.normalized_expression)
-
-
-def _cc(el: str) -> str:
-    """Creative Commons elements (' nc sa') → 'CC-BY-NC-SA'."""
-    tags: set[str] = set()
-    for p in re.findall(r"non[ -]?commercial|no[ -]?deriv(?:ative)?s|share[ -]?alike|nc|nd|sa", el):
-        if p.startswith("non") or p == "nc":
-            tags.add("NC")
-        elif p.startswith("no") or p == "nd":
-            tags.add("ND")
-        else:
-            tags.add("SA")
-    return "CC-BY" + "".join(f"-{t}" for t in ("NC", "ND", "SA") if t in tags)
-
-
-def _url(text: str) -> Leaf | None:
-    if not re.match(r"^(https?://|www\.)|^[a-z0-9.-]+\.(org|com|net)/", text.strip(), re.I):
-        return None
-    t = text.strip()
-    if m := _CC_URL.search(t):
-        sid = _spdx_id(f"CC-{m['el'].upper()}-{m['ver']}")
-        if sid:
-            return Leaf(text, "matched", sid, 0.95, "Creative Commons licence URL")
-    for pattern, sid in _SIMPLE_URLS:
-        if pattern.search(t):
-            return Leaf(text, "matched", sid, 0.95, "licence URL")
-    if m := _GNU_URL.search(t):
-        fam = "GFDL" if m["fam"].lower() == "fdl" else f"{(m['kind'] or '').upper()}GPL"
-        sid = _spdx_id(f"{fam}-{m['ver']}-only")
-        if sid:
-            return Leaf(
-                text,
-                "matched",
-                sid,
-                0.9,
-                "GNU licence URL (version given, 'only' assumed as SPDX does)",
-            )
-    if m := _ID_URL.search(t):
-        sid = _spdx_id(m["id"])
-        if sid:
-            return Leaf(text, "matched", sid, 0.95, "SPDX or OSI licence URL")
-    return Leaf(
-        text, "unknown", None, 0.0, "URL does not identify a licence; name the licence (SPDX id)"
-    )
 
 
 def lookup_tables(data: LicenseData, text: str) -> Leaf | None:
-    """Whole-string lookup in the unknown, ambiguous and alias tables."""
+    """Whole-string lookup in the unknown, ambiguous and alias tables (case/space folded)."""
     for key in key_variants(text):
         if key in data.unknown:
-            return Leaf(text, "unknown", None, 0.0, data.unknown[key])
+            return Leaf(text, "unknown", None, 0.0, data.unknown[key], rule="table")
         if key in data.ambiguous:
-            reason, category = data.ambiguous[key]
-            return Leaf(text, "ambiguous", None, 0.5, reason, category)
+            reason, category, cands = data.ambiguous[key]
+            return Leaf(text, "ambiguous", None, 0.5, reason, category, "table", cands)
         if key in data.aliases:
-            return Leaf(text, "matched", data.aliases[key], 0.95, "alias table")
+            return _m(text, data.aliases[key], 0.95, "table", "alias table")
     return None
 
 
-def resolve_leaf(data: LicenseData, text: str) -> Leaf:
-    """Resolve one licence name (no operators)."""
-    if (hit := lookup_tables(data, text)) is not None:
-        return hit
-    if (url := _url(text)) is not None:
-        return url
-    if re.fullmatch(r"LicenseRef-[A-Za-z0-9.-]+", text.strip()):
-        if data.terms(text.strip()) is not None:
-            return Leaf(text, "matched", text.strip(), 1.0, "LicenseRef id")
-        return Leaf(
-            text,
-            "unknown",
-            None,
-            0.0,
-            f"{text.strip()} is not covered by the category rules; add a rule for it",
-        )
-    for candidate in (text.strip(), *key_variants(text)):
-        if sid := _spdx_id(candidate):
-            return Leaf(text, "matched", sid, 1.0, "SPDX id")
-    key = norm_key(text)
-    if m := _CC.match(key):
-        name, ver = _cc(m["el"] or ""), m["ver"]
-        if ver:
-            sid = _spdx_id(f"{name}-{ver}")
-            if sid:
-                return Leaf(text, "matched", sid, 0.85, "Creative Commons name written loosely")
-            return Leaf(text, "unknown", None, 0.0, f"{name} has no version {ver}")
-        terms = data.terms(f"{name}-4.0")
-        category = terms.category if terms else "unknown"
-        return Leaf(text, "ambiguous", None, 0.5, f"{name} without a version", category)
-    if m := _GNU.match(key):
-        ver = (
-            m["ver"]
-            if "." in m["ver"]
-            else f"{m['ver']}.{'1' if m['kind'] == 'l' and m['ver'] == '2' else '0'}"
-        )
-        sid = _spdx_id(
-            f"{(m['kind'] or '').upper()}GPL-{ver}-{'or-later' if m['later'] else 'only'}"
-        )
-        if sid:
-            return Leaf(text, "matched", sid, 0.85, "GNU licence name written loosely")
+def _ids(text: str, data: LicenseData | None = None) -> Leaf | None:
+    """Exact SPDX id, deprecated id, ScanCode key."""
+    idx = name_index()
+    t = text.strip()
+    if t in idx.ids:
+        return _m(text, t, 1.0, "spdx-id", "SPDX id")
+    low = t.lower()
+    if low in idx.clashes and data is not None:
+        # written in lower case, the string is an SPDX id for one licence and a ScanCode key for
+        # another: ambiguous when the two licences differ in what they allow
+        a, b = (data.terms(c) for c in idx.clashes[low])
+        if (
+            a is None
+            or b is None
+            or (a.category, a.commercial_use) != (b.category, b.commercial_use)
+        ):
+            return _amb(text, idx.clashes[low], "scancode-key", "an SPDX id and a ScanCode key")
+    if low in idx.ids_lower:
+        return _m(text, idx.ids_lower[low], 0.98, "spdx-id", "SPDX id (case folded)")
+    if low in idx.deprecated:
+        new = idx.deprecated[low]
+        return _m(text, new, 0.95, "deprecated-id", f"deprecated SPDX id {t}; read as {new}")
+    if low.endswith("+") and low[:-1] in idx.ids_lower:
+        later = f"{idx.ids_lower[low[:-1]].removesuffix('-only')}-or-later"
+        if later in idx.ids:
+            return _m(text, later, 0.95, "deprecated-id", f"'+' suffix read as {later}")
+    # a bare family name ("gpl") is a ScanCode key for one reading; the family rule decides it
+    if low in idx.scancode and len(idx.families.get(fold(t), ())) < 2:
+        return _m(text, idx.scancode[low], 0.95, "scancode-key", "ScanCode licence key")
+    if low.startswith("licenseref-scancode-") and low[20:] in idx.scancode:
+        return _m(text, idx.scancode[low[20:]], 0.95, "scancode-key", "ScanCode LicenseRef")
+    return None
+
+
+def _licenseref(data: LicenseData, text: str) -> Leaf | None:
+    t = text.strip()
+    if not re.fullmatch(r"LicenseRef-[A-Za-z0-9.-]+", t):
+        return None
+    if data.terms(t) is not None:
+        return _m(text, t, 1.0, "spdx-id", "LicenseRef id")
     return Leaf(
-        text, "unknown", None, 0.0, f"not a known licence name or SPDX id: {text.strip()[:80]!r}"
+        text, "unknown", None, 0.0, f"{t} is not covered by the category rules; add a rule for it"
     )
 
 
-def split_expression(text: str) -> list[str]:
-    """Tokens of a licence expression: '(', ')', 'AND', 'OR', 'WITH' and leaf strings."""
+def _url(data: LicenseData, text: str) -> Leaf | None:
+    if not is_url(text):
+        return None
+    sid, segment = url_parts(text)
+    if sid:
+        return _m(text, sid, 0.95, "url", "licence URL")
+    if segment:
+        hit = lookup_tables(data, segment) or _ids(segment, data)
+        if hit is not None and hit.outcome != "unknown":
+            return Leaf(text, hit.outcome, hit.spdx, hit.confidence, f"licence URL ({hit.reason})",
+                        hit.category, "url", hit.candidates)  # fmt: skip
+    return Leaf(
+        text,
+        "unknown",
+        None,
+        0.0,
+        "URL does not identify a licence; name the licence (SPDX id)",
+        rule="url",
+    )
+
+
+def _names(data: LicenseData, text: str) -> Leaf | None:
+    """Full names (SPDX list, folded), the alias table folded the same way, the grammars."""
+    key = fold(text)
+    alias = data.folded_aliases.get(key) or data.compact_aliases.get(key.replace(" ", ""))
+    if alias:
+        return _m(text, alias, 0.9, "full-name", "alias table (folded)")
+    hit = name_index().names.get(key) or name_index().compact.get(key.replace(" ", ""))
+    if hit is not None:
+        if len(hit) == 1:
+            return _m(text, hit[0], 0.9, "full-name", "SPDX licence name")
+        return _amb(text, hit, "full-name", "a name several SPDX licences share")
+    cc = parse_cc(text)
+    if cc is not None and not cc.rest:
+        if sid := cc_id(cc):
+            return _m(text, sid, 0.9, "cc-grammar", "Creative Commons name")
+        if cc.version is None:
+            return _amb(text, cc_family(cc), "family", f"CC {cc.elements} without a version")
+        return Leaf(text, "unknown", None, 0.0, f"CC {cc.elements} has no version {cc.version}",
+                    rule="cc-grammar")  # fmt: skip
+    if m := _GNU.match(norm_key(text)):
+        minor = "1" if m["kind"] == "l" and m["ver"] == "2" else "0"  # "LGPL v2" is usually 2.1
+        ver = m["ver"] if "." in m["ver"] else f"{m['ver']}.{minor}"
+        sid = f"{(m['kind'] or '').upper()}GPL-{ver}-{'or-later' if m['later'] else 'only'}"
+        if sid in name_index().ids:
+            return _m(text, sid, 0.85, "gnu-grammar", "GNU licence abbreviation with a version")
+    return None
+
+
+def resolve_strict(data: LicenseData, text: str) -> Leaf | None:
+    """Rules that read the whole string as one name: tables, ids, URL, names, grammars."""
     t = text.strip()
-    if _SLASH.match(t) and "://" not in t:
-        t = re.sub(r"\s*/\s*", " OR ", t)
-    tokens: list[str] = []
-    for part in _OPS.split(t):
-        p = part.strip()
-        if not p:
-            continue
-        tokens.append(p.upper() if p.upper() in ("AND", "OR", "WITH") else p)
-    return tokens
+    if t in name_index().ids:  # the common case first: an SPDX id as SPDX writes it
+        return _m(text, t, 1.0, "spdx-id", "SPDX id")
+    return (
+        lookup_tables(data, text)
+        or _ids(text, data)
+        or _licenseref(data, text)
+        or _url(data, text)
+        or _names(data, text)
+    )
 
 
-def has_operators(text: str) -> bool:
-    """True when the string is an expression rather than one licence name."""
-    tokens = split_expression(text)
-    return len(tokens) > 1 or tokens[:1] in (["("], [")"])
+def family(data: LicenseData, text: str) -> Leaf | None:
+    """A family name without version ("GNU General Public License", "… family") → ambiguous."""
+    if cc_bare(text):  # the HF hub's "Creative Commons license family"; DPI files "cc" as CC0
+        every_cc = tuple(i for i in name_index().ids if i.startswith(("CC-", "CC0-")))
+        return _amb(
+            text,
+            every_cc,
+            "family",
+            "Creative Commons without elements (BY, NC, ND, SA) or version",
+        )
+    key = fold(text)
+    key = key[: -len(" family")] if key.endswith(" family") else key
+    cands = name_index().families.get(key)
+    if not cands:
+        return None
+    if len(cands) == 1:
+        return _m(text, cands[0], 0.85, "family", "the only licence of this family")
+    return _amb(text, cands, "family", "licence family without a version or variant")
+
+
+def resolve_leaf(data: LicenseData, text: str) -> Leaf:
+    """Resolve one part of an expression (no sentence reading)."""
+    return resolve_strict(data, text) or family(data, text) or _unknown(text)
+
+
+def _unknown(text: str) -> Leaf:
+    return Leaf(text, "unknown", None, 0.0, f"not a known licence name or SPDX id: {text.strip()[:80]!r}")  # fmt: skip
+
+
+_PAREN = re.compile(r"^(?P<out>[^()]*?)\s{0,6}\((?P<in>[^()]*)\)\s{0,6}[.;]?\s*$")
+
+
+def parenthetical(data: LicenseData, text: str) -> Leaf | None:
+    m = _PAREN.match(text.strip())
+    if not m or not m["out"]:
+        return None
+    outer = resolve_strict(data, m["out"])
+    inner = resolve_strict(data, m["in"])
+    for hit in (
+        (outer, inner)
+        if outer and outer.spdx and not outer.spdx.startswith("LicenseRef")
+        else (inner, outer)
+    ):
+        if hit is not None and hit.outcome != "unknown":
+            return Leaf(text, hit.outcome, hit.spdx, min(hit.confidence, 0.85),
+                        f"named in or beside brackets ({hit.reason})", hit.category,
+                        "parenthetical", hit.candidates)  # fmt: skip
+    return None
+
+
+_DERIVED = re.compile(
+    r"\b(modified|adapted|derived from|based on|similar to|inspired by|variant of)\b", re.I
+)
+
+
+_CUE = re.compile(
+    r"\b(licen[cs]ed|licensing|released|distributed|available|published|provided|governed|covered"
+    r"|subject to|under|terms)\b|许可|协议",
+    re.I,
+)
+_CLAUSE = re.compile(  # bounded quantifiers: linear on any input
+    r"^#{0,6}\s{0,6}(?P<first>[^.;:()]{3,200}?)\s{0,6}(?:\(|\.\s|;|:\s|\s-\s|https?://)"
+)
+_DERIVED = re.compile(
+    r"\b(modified|adapted|derived from|based on|similar to|inspired by|variant|style)\b", re.I
+)
+
+
+def _sentence(data: LicenseData, text: str) -> Leaf | None:
+    """A licence named inside a longer text: a CC name anywhere; a name or id after a cue
+    ("licensed under", "released under", "available under" …) or as the first clause.
+    Qualified mentions ("Modified MIT License", "MIT-style") are never read as the licence."""
+    if len(text) > 2000:
+        text = text[:2000]
+    cc = parse_cc(text, search=True)
+    if cc is not None:
+        if sid := cc_id(cc):
+            return _m(text, sid, 0.75, "sentence", "Creative Commons licence named in the text")
+        if cc.version is None:
+            return _amb(
+                text, cc_family(cc), "sentence", f"CC {cc.elements} named without a version"
+            )
+    if _DERIVED.search(text):
+        return _phrase(data, text)
+    if m := _CLAUSE.match(text.strip()):  # "<licence name>. …", "<licence name> (…) …"
+        hit = resolve_strict(data, m["first"])
+        if hit is not None and hit.outcome == "matched" and hit.spdx:
+            return _m(text, hit.spdx, 0.75, "sentence", f"licence named first ({hit.reason})")
+    if not _CUE.search(text):
+        return _phrase(data, text)
+    words = fold(text).split()
+    names = name_index().names
+    for n in range(min(len(words), 12), 1, -1):
+        for i in range(len(words) - n + 1):
+            key = " ".join(words[i : i + n])
+            sid = data.folded_aliases.get(key) or (
+                names[key][0] if len(names.get(key, ())) == 1 else None
+            )
+            if sid:
+                return _m(text, sid, 0.75, "sentence", f"licence named in the text ({key!r})")
+    for tok in re.findall(r"[A-Za-z][A-Za-z0-9.+-]*\d[A-Za-z0-9.+-]*|\b[A-Z]{3,}\b", text):
+        hit = lookup_tables(data, tok.rstrip(".")) or _ids(tok.rstrip("."), data)
+        if hit is not None and hit.outcome == "matched" and hit.spdx:
+            return _m(text, hit.spdx, 0.75, "sentence", f"licence id in the text ({tok})")
+    return _phrase(data, text)
+
+
+def _phrase(data: LicenseData, text: str) -> Leaf | None:
+    """Dataset-world wording from the phrase table ("for non-commercial research only")."""
+    low = norm_key(text)
+    for pattern, target, note in data.phrases:
+        if pattern.search(low):
+            return _m(text, target, 0.7, "phrase", note)
+    return None
+
+
+def resolve_text(data: LicenseData, text: str) -> Leaf:
+    """Resolve a whole string that is not an expression: every rule, in order."""
+    return (
+        resolve_strict(data, text)
+        or parenthetical(data, text)
+        or family(data, text)
+        or _sentence(data, text)
+        or _unknown(text)
+    )
