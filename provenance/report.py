@@ -19,6 +19,7 @@ from rich.table import Table
 from provenance.executors import ShardResult
 from provenance.findings import SEVERITIES
 from provenance.runner import RunResult
+from provenance.terminal import cell, styled
 
 _STYLE = {"blocker": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -45,11 +46,13 @@ class RichProgress:
         self.errors = 0
 
     def phase(self, text: str) -> None:
-        self.console.print(f"[dim]· {text}[/dim]")
+        self.console.print(styled((f"· {text}", "dim")))
 
     def start(self, total: int, done: int) -> None:
         if done:
-            self.console.print(f"[dim]· resuming: {done} of {total} shards already committed[/dim]")
+            self.console.print(
+                styled((f"· resuming: {done} of {total} shards already committed", "dim"))
+            )
         self.bar.start()
         self.task = self.bar.add_task("scanning", total=total, completed=done, records=0, errors=0)
 
@@ -73,24 +76,37 @@ def print_summary(console: Console, result: RunResult) -> None:
     for sev in reversed(SEVERITIES):
         table.add_column(sev, justify="right", style=_STYLE[sev])
     for art in articles:
-        table.add_row(f"Art. {art}", *[str(counts.get((art, s), "")) for s in reversed(SEVERITIES)])
+        table.add_row(
+            cell(f"Art. {art}"), *[cell(counts.get((art, s), "")) for s in reversed(SEVERITIES)]
+        )
     console.print(table)
     blocking = result.blocking
     if blocking:
         console.print(
-            f"[bold red]{len(blocking)} blocking finding(s)[/] (severity ≥ {result.fail_on}) · 阻断性发现："
+            styled(
+                (f"{len(blocking)} blocking finding(s)", "bold red"),
+                f" (severity ≥ {result.fail_on}) · 阻断性发现：",
+            )
         )
         for f in blocking[:15]:
-            console.print(f"  [{_STYLE[f.severity]}]{f.severity:>7}[/] {f.check_id} {f.message_en}")
-            console.print(f"          {' ' * len(f.check_id)} {f.message_zh}")
+            console.print(
+                styled(
+                    "  ", (f"{f.severity:>7}", _STYLE[f.severity]), f" {f.check_id} {f.message_en}"
+                )
+            )
+            console.print(styled(f"          {' ' * len(f.check_id)} {f.message_zh}"))
         if len(blocking) > 15:
             console.print(
-                f"  … and {len(blocking) - 15} more: SELECT * FROM findings WHERE run_id = '{result.run_id}'"
+                styled(
+                    f"  … and {len(blocking) - 15} more: SELECT * FROM findings WHERE run_id = '{result.run_id}'"
+                )
             )
     console.print(
-        f"Files {result.files} ({result.unreadable_files} unreadable) · shards {result.shards_total}"
-        + (f" ({result.shards_resumed} resumed)" if result.shards_resumed else "")
+        styled(
+            f"Files {result.files} ({result.unreadable_files} unreadable) · shards {result.shards_total}"
+            + (f" ({result.shards_resumed} resumed)" if result.shards_resumed else "")
+        )
     )
     verdict = "PASS — no blocking findings" if result.exit_code == 0 else "FAIL — blocking findings"
-    console.print(f"[bold]{verdict}[/] · exit code {result.exit_code}")
-    console.print(f"Dossier: [bold]{result.db_path}[/] (run {result.run_id})")
+    console.print(styled((verdict, "bold"), f" · exit code {result.exit_code}"))
+    console.print(styled("Dossier: ", (str(result.db_path), "bold"), f" (run {result.run_id})"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from provenance.errors import EXIT_INTERNAL, ProvenanceError
+from provenance.terminal import console, styled
 
 app = typer.Typer(
     name="provenance",
@@ -18,23 +18,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Piped output (CI logs, tests, `| less`) gets a wide fixed width instead of rich's 80 columns,
-# so tables are not folded into unreadable slivers.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 220)
-err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 220)
+# Neither console parses markup: user strings are printed as they are (provenance/terminal.py).
+out = console()
+err = console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="Dossier file (DuckDB).")]
 
 
 def fail(exc: ProvenanceError) -> NoReturn:
     """Print the error (every problem, with its place) and exit with its code."""
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    err.print(styled(("error:", "bold red"), " ", exc))
     raise typer.Exit(exc.exit_code)
-
-
-def cell(value: Any) -> str:
-    """A table cell: NULL for None."""
-    return "NULL" if value is None else str(value)
 
 
 def main() -> None:
@@ -42,11 +36,11 @@ def main() -> None:
     try:
         app()
     except ProvenanceError as exc:
-        err.print(f"error: {exc}")
+        err.print(styled(("error:", "bold red"), " ", exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; an unfinished run can be resumed with --resume")
         sys.exit(130)
     except Exception as exc:  # pragma: no cover - last resort
-        err.print(f"internal error: {type(exc).__name__}: {exc}")
+        err.print(styled(("internal error:", "bold red"), f" {type(exc).__name__}: ", exc))
         sys.exit(EXIT_INTERNAL)

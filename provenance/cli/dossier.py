@@ -12,6 +12,7 @@ import typer
 from provenance.cli.app import DbOption, app, err, fail, out
 from provenance.errors import ProvenanceError
 from provenance.store import Store
+from provenance.terminal import styled
 
 
 @app.command()
@@ -36,7 +37,10 @@ def export(
     except ProvenanceError as exc:
         fail(exc)
     out.print(
-        f"[green]exported[/] {len(files)} files to {out_dir} (run {run}); check with: provenance verify {out_dir}"
+        styled(
+            ("exported", "green"),
+            f" {len(files)} files to {out_dir} (run {run}); check with: provenance verify {out_dir}",
+        )
     )
 
 
@@ -51,9 +55,9 @@ def verify(folder: Annotated[Path, typer.Argument(help="An exported bundle.")]) 
         fail(exc)
     if problems:
         for p in problems:
-            err.print(f"[red]{p}[/]")
+            err.print(styled((p, "red")))
         raise typer.Exit(1)
-    out.print(f"[green]intact[/] {folder}: every file matches SHA256SUMS")
+    out.print(styled(("intact", "green"), f" {folder}: every file matches SHA256SUMS"))
 
 
 @app.command()
@@ -74,7 +78,7 @@ def diff(
     if fmt == "json":
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
         return
-    out.print(f"[bold]{run_a} → {run_b}[/]")
+    out.print(styled((f"{run_a} → {run_b}", "bold")))
     out.print(
         f"sources added: {', '.join(result['sources_added']) or '—'}; removed: {', '.join(result['sources_removed']) or '—'}"
     )
@@ -84,7 +88,7 @@ def diff(
         for m in result[label]:
             out.print(f"{label.replace('_', ' ')}: {m['key']} {m['before']:.2%} → {m['after']:.2%}")
     for label, colour in (("findings_opened", "red"), ("findings_closed", "green")):
-        out.print(f"[{colour}]{label.replace('_', ' ')}: {len(result[label])}[/]")
+        out.print(styled((f"{label.replace('_', ' ')}: {len(result[label])}", colour)))
         for f in result[label][:30]:
             out.print(f"  {f['severity']:>7} {f['check_id']} {f['message_en']}")
 
@@ -110,7 +114,7 @@ def gc(
     verb = "would" if dry_run else "did"
 
     def say(text: str) -> None:
-        out.print(text, markup=False, highlight=False)  # run ids and paths are user data
+        out.print(styled(text))  # run ids and paths are user data
 
     say(f"kept whole: {', '.join(plan.kept) or '-'}")
     say(f"trimmed to run-level evidence ({verb}): {', '.join(plan.trimmed) or '-'}")

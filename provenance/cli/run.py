@@ -12,9 +12,10 @@ import typer
 from rich.table import Table
 
 from provenance import __version__
-from provenance.cli.app import DbOption, app, cell, err, fail, out
+from provenance.cli.app import DbOption, app, err, fail, out
 from provenance.errors import BadInput, ProvenanceError
 from provenance.store import Store
+from provenance.terminal import cell, styled
 
 
 @app.command()
@@ -75,8 +76,11 @@ def validate(manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JS
         fail(exc)
     n_sources = len(lm.manifest.sources())
     out.print(
-        f"[green]ok[/] {manifest}: {len(lm.manifest.datasets)} dataset(s), {n_sources} source(s), "
-        f"{len(lm.manifest.foundation_models)} foundation model(s)"
+        styled(
+            ("ok", "green"),
+            f" {manifest}: {len(lm.manifest.datasets)} dataset(s), {n_sources} source(s), "
+            f"{len(lm.manifest.foundation_models)} foundation model(s)",
+        )
     )
 
 
@@ -110,14 +114,14 @@ def runs(db: DbOption) -> None:
         # We hold the file open, so no audit is writing: a 'running' run was interrupted.
         shown = "interrupted (--resume)" if status == "running" else status
         table.add_row(
-            run_id,
-            shown,
-            f"{started:%Y-%m-%d %H:%M:%S}",
-            f"{finished:%Y-%m-%d %H:%M:%S}" if finished else "",
-            pipe,
-            f"{done}/{total}",
-            str(nfind),
-            "" if code is None else str(code),
+            cell(run_id),
+            cell(shown),
+            cell(f"{started:%Y-%m-%d %H:%M:%S}"),
+            cell(f"{finished:%Y-%m-%d %H:%M:%S}" if finished else ""),
+            cell(pipe),
+            cell(f"{done}/{total}"),
+            cell(nfind),
+            cell("" if code is None else code),
         )
     out.print(table)
 
@@ -173,7 +177,7 @@ def pipelines() -> None:
 
     for name in bundled_pipelines():
         p = load_pipeline(name)
-        out.print(f"[bold]{name}[/] — {p.description}")
+        out.print(styled((name, "bold"), f" — {p.description}"))
         out.print(f"  checks: {', '.join(c.name for c in p.checks)}")
         out.print(f"  scanners: {', '.join(s.name for s in p.scanners)} · fail_on = {p.fail_on}")
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from provenance.cli.app import DbOption, app, cell, fail, out
+from provenance.cli.app import DbOption, app, fail, out
 from provenance.errors import BadInput, ProvenanceError
 from provenance.store import Store
+from provenance.terminal import cell, safe, styled
 
 licenses_app = typer.Typer(help="Licence normalisation and classification.", no_args_is_help=True)
 app.add_typer(licenses_app, name="licenses")
@@ -78,10 +78,9 @@ def licenses_classify(
     if fmt == "json":
         sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
         return
-    # the licence string and reasons are user data: never read as rich markup
-    table = Table(title=escape(repr(text)), show_header=False)
+    table = Table(title=safe(repr(text)), show_header=False)
     for key in LICENSE_COLUMNS:
-        table.add_row(key, escape(cell(getattr(verdict, key))))
+        table.add_row(key, cell(getattr(verdict, key)))
     out.print(table)
 
 
@@ -165,8 +164,11 @@ def import_(
         fail(exc)
     n = sum(len(d["sources"]) for d in manifest["datasets"])
     out.print(
-        f"[green]wrote[/] {output}: {len(manifest['datasets'])} dataset(s), {n} source(s). "
-        f"Fill the TODOs, then: provenance validate {output}"
+        styled(
+            ("wrote", "green"),
+            f" {output}: {len(manifest['datasets'])} dataset(s), {n} source(s). "
+            f"Fill the TODOs, then: provenance validate {output}",
+        )
     )
 
 
@@ -243,7 +245,7 @@ def pi_lookup(
     for col in ("query", "run_id", "source_id", "path", "record_key", "entity_type", "masked"):
         table.add_column(col)
     for row in found:
-        table.add_row(*[str(v) for v in row.values()])
+        table.add_row(*[cell(v) for v in row.values()])
     out.print(table)
     missing = sorted(set(range(1, len(wanted) + 1)) - {r["query"] for r in found})
     if missing:
