@@ -17,6 +17,7 @@ EXIT_OK = 0
 EXIT_BLOCKING = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130  # SIGINT (128 + 2), as shells report it
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def safe_error(exc: BaseException, limit: int = 300) -> str:
         if quote in text:
             text = text.split(quote, 1)[0] + "…"
     return f"{type(exc).__name__}: {text}"[:limit]
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGINT) during a run: the run is left resumable and the message says how."""
 
 
 class ShardError(Exception):

@@ -17,16 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
+
 from provenance import __version__
 from provenance.checks import CheckContext
-from provenance.errors import EXIT_BLOCKING, EXIT_OK, BadInput, InternalError, safe_error
+from provenance.errors import (
+    EXIT_BLOCKING,
+    EXIT_OK,
+    BadInput,
+    InternalError,
+    RunInterrupted,
+    safe_error,
+)
 from provenance.executors import ShardJob, ShardResult, make_executor
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
 from provenance.manifest.rows import manifest_rows
 from provenance.pipeline import Pipeline, load_pipeline
 from provenance.plan import Plan, make_plan
-from provenance.store import Store
+from provenance.store import Store, bad_db_path
 
 # Test hook for crash-safety tests: "fail_after_shards:N" raises, "kill_after_shards:N" sends
 # SIGKILL to this process, after N shards have been committed. Documented in README (Testing).
@@ -170,6 +179,16 @@ def audit(
     :class:`InternalError` when the run fails after it started (it is marked ``failed``).
     """
     progress = progress or _Quiet()
+    db_path = Path(db_path)
+    # Everything that can make this exit 2 is checked before the dossier (or its folder) exists:
+    # a refused audit writes nothing.
+    if problems := bad_db_path(db_path):
+        raise BadInput("bad --db", problems)
+    if resume is not None and not db_path.is_file():
+        raise BadInput(
+            f"--resume {resume}: there is no dossier at {db_path}; give the --db the run was "
+            "written to (`provenance runs --db PATH` lists its runs)"
+        )
     lm = load_manifest(manifest_path)
     default = (
         lm.manifest.datasets[0].stage
@@ -191,7 +210,14 @@ def audit(
             return _execute(store, run_id, lm, pipe, plan, runner, progress)
         except BaseException as exc:
             progress.stop()
-            store.fail_run(run_id, safe_error(exc))
+            # DuckDB turns a SIGINT that lands inside a query into InterruptException
+            interrupted = isinstance(exc, KeyboardInterrupt | duckdb.InterruptException)
+            store.fail_run(run_id, "interrupted (SIGINT)" if interrupted else safe_error(exc))
+            if interrupted:
+                raise RunInterrupted(
+                    f"interrupted: run {run_id} is kept and resumable with: provenance audit "
+                    f"{manifest_path} --db {db_path} --resume {run_id}"
+                ) from None
             if isinstance(exc, Exception) and not isinstance(exc, BadInput):
                 raise InternalError(
                     f"run {run_id} failed: {safe_error(exc)}; earlier runs are intact. "

@@ -8,7 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from provenance.errors import EXIT_INTERNAL, ProvenanceError
+from provenance.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ProvenanceError
 from provenance.terminal import console, styled
 
 app = typer.Typer(
@@ -40,7 +40,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; an unfinished run can be resumed with --resume")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # pragma: no cover - last resort
         err.print(styled(("internal error:", "bold red"), f" {type(exc).__name__}: ", exc))
         sys.exit(EXIT_INTERNAL)

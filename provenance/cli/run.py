@@ -13,7 +13,7 @@ from rich.table import Table
 
 from provenance import __version__
 from provenance.cli.app import DbOption, app, err, fail, out
-from provenance.errors import BadInput, ProvenanceError
+from provenance.errors import EXIT_INTERRUPTED, BadInput, ProvenanceError, RunInterrupted
 from provenance.store import Store
 from provenance.terminal import cell, styled
 
@@ -61,6 +61,15 @@ def audit(
         )
     except ProvenanceError as exc:
         fail(exc)
+    except KeyboardInterrupt as exc:
+        # handled here: click would print "Aborted!" and exit 1, which reads as "findings"
+        text = (
+            str(exc)
+            if isinstance(exc, RunInterrupted)
+            else "interrupted before the run began; nothing was written"
+        )
+        err.print(styled(("interrupted", "bold red"), text.removeprefix("interrupted")))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     print_summary(out, result)
     raise typer.Exit(result.exit_code)
 
