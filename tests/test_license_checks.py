@@ -76,6 +76,21 @@ def test_permissive_source_raises_no_licence_finding(corpus: Corpus, run_audit: 
     assert row == ("Apache-2.0", "permissive")
 
 
+def test_dpi_catalogue_agreement_stays_unknown_but_carries_dpi_class(
+    corpus: Corpus, run_audit: Any
+) -> None:
+    """Issue 12: a custom agreement only DPI's catalogue knows ("LDC User Agreement", NC) is
+    still an unknown licence, and its non-commercial class is acted on as well."""
+    _open(corpus, "ldc", "LDC User Agreement", "ldc/*.jsonl", TEXT)
+    _, con = run_audit(corpus.write())
+    assert {"unknown_license", "non_commercial"} <= codes(con, "SRC-05")
+    row = con.execute(
+        "SELECT outcome, spdx, effective_commercial_use FROM source_licenses"
+        " WHERE source_id = 'ldc'"
+    ).fetchone()
+    assert row == ("unknown", None, "not allowed")
+
+
 def test_laundering_names_both_and_inherits_terms(corpus: Corpus, run_audit: Any) -> None:
     _open(corpus, "nc", "CC BY-NC-SA 4.0", "nc/*.jsonl", TEXT)
     _open(corpus, "mix", "MIT", "mix/*.jsonl", TEXT, upstream=["nc"])

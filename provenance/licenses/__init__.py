@@ -14,6 +14,7 @@ from typing import Any
 
 from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
+from provenance.licenses.catalogue import USE_TERMS, DpiEntry
 from provenance.licenses.data import LicenseData, Terms, load_license_data, spdx
 from provenance.licenses.expression import (
     OPERATORS,
@@ -26,7 +27,8 @@ from provenance.licenses.expression import (
 )
 from provenance.licenses.expression import leaves as expression_leaves
 from provenance.licenses.expression import parse as parse_expression
-from provenance.licenses.names import data_versions, name_index
+from provenance.licenses.names import data_versions as _name_data_versions
+from provenance.licenses.names import name_index
 from provenance.licenses.normalize import (
     Leaf,
     parenthetical,
@@ -179,7 +181,15 @@ class LicenseIndex:
             return self._expr_terms(v.spdx)
         if v.candidates:
             return self._shared(v.candidates)
-        return self.data.category_terms(v.category)
+        return Terms(  # the verdict's own terms (the DPI catalogue sets commercial use)
+            category=v.category,
+            rank=v.rank,
+            commercial_use=v.commercial_use,
+            attribution_required=v.attribution_required,
+            share_alike=v.share_alike,
+            no_derivatives=v.no_derivatives,
+            forbids_competing_models=v.forbids_competing_models,
+        )
 
     def _leaf_terms(self, leaf: Leaf) -> Terms:
         if leaf.spdx is None:
@@ -205,6 +215,32 @@ class LicenseIndex:
         return _combine(op, [self._tree_terms(a) for a in node.args])
 
     def _classify(self, text: str) -> LicenseVerdict:
+        v = self._classify_rules(text)
+        # the last rule: DPI's catalogue, only where nothing decided — an explicit "not a
+        # licence" of our own table ("various": list the licences) is a decision and stands
+        if v.outcome == "unknown" and v.rule != "table":
+            entry = self.data.dpi.lookup(text)
+            if entry is not None:
+                return self._dpi_verdict(v, entry)
+        return v
+
+    def _dpi_verdict(self, v: LicenseVerdict, entry: DpiEntry) -> LicenseVerdict:
+        """Still unknown (no SPDX id, no terms we can read), with DPI's class as its use."""
+        category, use = USE_TERMS[entry.use]
+        flags: dict[str, Any] = {"commercial_use": use}
+        if entry.attribution is not None:
+            flags["attribution_required"] = entry.attribution
+        if entry.share_alike is not None:
+            flags["share_alike"] = entry.share_alike
+        terms = self.data.category_terms(category, flags)
+        filed = f", filed under {entry.filed_under!r}," if entry.filed_under else ""
+        reason = (
+            f"{v.reason}; the Data Provenance Initiative's licence catalogue classes "
+            f"{entry.name[:80]!r}{filed} as {entry.use} ({dpi_class(category, use)})"
+        )
+        return self._verdict(v.input, "unknown", None, terms, 0.4, reason, "dpi-catalogue")
+
+    def _classify_rules(self, text: str) -> LicenseVerdict:
         if not text.strip():
             return self._unknown(text, "empty", "no licence given", "empty")
         if len(text) > MAX_CHARS:  # no licence name is this long: read the start as prose
@@ -290,6 +326,12 @@ class LicenseIndex:
         if isinstance(node, Part):
             return self._leaf_terms(node.leaf)
         return _combine(node.op, [self._node_terms(a) for a in node.args])
+
+
+def data_versions() -> dict[str, str]:
+    """Versions of the licence data in use (stored with each run so a dossier can show them):
+    the SPDX list, ScanCode's index, license-expression and the DPI catalogue's commit."""
+    return {**_name_data_versions(), "dpi_catalogue": default_index().data.dpi.commit[:12]}
 
 
 @cache

@@ -18,6 +18,7 @@ from typing import Any
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
 from provenance.errors import BadInput, Problem
+from provenance.licenses.catalogue import DpiCatalogue, load_dpi_catalogue
 from provenance.licenses.names import fold, name_index
 from provenance.resources import schema_file
 
@@ -64,6 +65,7 @@ class LicenseData:
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     scancode: dict[str, str] = field(default_factory=dict)  # ScanCode category → ours
+    dpi: DpiCatalogue = field(default_factory=DpiCatalogue)  # DPI's classes (last rule)
     _terms: dict[str, Terms | None] = field(default_factory=dict)
 
     def terms(self, license_id: str) -> Terms | None:
@@ -227,6 +229,7 @@ def load_license_data(
             data.phrases.append((pattern, spec["license"], str(spec.get("note", "phrase table"))))
     if problems:
         raise BadInput(f"licence rule data has {len(problems)} problem(s)", problems)
+    data.dpi = load_dpi_catalogue()
     return data
 
 

@@ -25,6 +25,8 @@ rule                conf.  what it reads
 ``sentence``        0.75   a licence named inside a text, after a cue ("licensed under")
                            or as its first clause; never a qualified one ("MIT-style")
 ``phrase``          0.7    dataset-world wording ("for non-commercial research only")
+``dpi-catalogue``   0.4    nothing above decided: DPI's class from its catalogue
+                           (:mod:`provenance.licenses.catalogue`); the verdict stays unknown
 ``unknown``         0.0    nothing decided
 ==================  =====  =========================================================
 
