@@ -132,6 +132,9 @@ DPI_CATALOGUE = [
     ("ms-pl", "ambiguous", "table", "unspecified", "unclear"),
     # our own table's explicit "not a licence" stands; DPI files "Various" as Acad
     ("Various", "unknown", "table", "unspecified", "unclear"),
+    # DPI files "No License" as commercial; no licence grants nothing, so never "allowed"
+    ("No License", "unknown", "table", "unspecified", "unclear"),
+    ("no licence", "unknown", "table", "unspecified", "unclear"),
     # not in the catalogue
     ("Some Lab Internal Agreement", "unknown", "unknown", "unspecified", "unclear"),
 ]
