@@ -41,12 +41,15 @@ class Module:
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
         for stmt in self.tree.body:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else []
-            if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-                targets = [stmt.target]
-            for t in targets:
+            if isinstance(stmt, ast.Assign):
+                pairs = [(t, stmt.value) for t in stmt.targets]
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                pairs = [(stmt.target, stmt.value)]
+            else:
+                continue
+            for t, value in pairs:
                 if isinstance(t, ast.Name) and t.id.isupper():
-                    self.constants[t.id] = stmt.value  # type: ignore[assignment]
+                    self.constants[t.id] = value
 
     def scope(self, node: ast.AST) -> Scope | None:
         while node in self.parents:
