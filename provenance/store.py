@@ -21,6 +21,7 @@ import pyarrow as pa
 from provenance import __version__
 from provenance.errors import BadInput, Problem
 from provenance.resources import schema_file
+from provenance.sqlguard import connect_read_only, ident
 
 SCHEMA_VERSION = 2
 # Tables written per shard: cleared for a shard that is re-scanned on resume.
@@ -74,7 +75,8 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            # Readers get the locked configuration (no file/network access, no SET): see sqlguard.
+            self.con = connect_read_only(self.path) if read_only else duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -172,7 +174,7 @@ class Store:
         data = data.append_column("run_id", pa.array([run_id] * data.num_rows, pa.string()))
         self.con.register("_incoming", data)
         try:
-            self.con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _incoming')
+            self.con.execute(f"INSERT INTO {ident(table)} BY NAME SELECT * FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
@@ -191,7 +193,7 @@ class Store:
                 [run_id],
             )
             for table, table_rows in rows.items():
-                self.con.execute(f'DELETE FROM "{table}" WHERE run_id = ?', [run_id])
+                self.con.execute(f"DELETE FROM {ident(table)} WHERE run_id = ?", [run_id])
                 self.insert(table, table_rows, run_id)
 
     def forget_shards(self, run_id: str, file_ids: Iterable[str]) -> None:
@@ -202,7 +204,7 @@ class Store:
         with self.transaction():
             for table in (*SHARD_TABLES, "shards"):
                 self.con.execute(
-                    f'DELETE FROM "{table}" WHERE run_id = ? AND list_contains(?, file_id)',
+                    f"DELETE FROM {ident(table)} WHERE run_id = ? AND list_contains(?, file_id)",
                     [run_id, ids],
                 )
 
@@ -235,7 +237,7 @@ class Store:
         """Commit the run: findings, run-level tables, per-file totals and status, atomically."""
         with self.transaction():
             for table in RUN_TABLES:
-                self.con.execute(f'DELETE FROM "{table}" WHERE run_id = ?', [run_id])
+                self.con.execute(f"DELETE FROM {ident(table)} WHERE run_id = ?", [run_id])
             self.insert("findings", findings, run_id)
             for table, data in tables.items():
                 self.insert(table, data, run_id)

@@ -138,19 +138,21 @@ def runs(db: DbOption) -> None:
 @app.command()
 def sql(
     db: DbOption,
-    query: Annotated[str, typer.Argument(help="SQL to run (the dossier is opened read-only).")],
+    query: Annotated[
+        str, typer.Argument(help="One SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE or EXPLAIN (read-only).")
+    ],
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
-    """Query the dossier read-only."""
+    """Query the dossier read-only: one SELECT (WITH, DESCRIBE, SHOW, SUMMARIZE) or EXPLAIN."""
+    from provenance.sqlguard import run_user_query
+
     if fmt not in ("table", "csv", "json"):
         fail(BadInput(f"unknown --format {fmt!r}; use table, csv or json"))
     try:
         with Store(db, read_only=True) as store:
-            cols, rows = store.query(query)
+            cols, rows = run_user_query(store.con, query)
     except ProvenanceError as exc:
         fail(exc)
-    except Exception as exc:  # DuckDB's own message says what is wrong with the SQL
-        fail(BadInput(f"query failed: {str(exc).splitlines()[0]}"))
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(cols)
