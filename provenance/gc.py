@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from provenance.errors import BadInput
+from provenance.sqlguard import catalog_ident, ident
 from provenance.store import Store, utcnow
 
 # Per record or per shard: trimmed from runs older than the newest ``keep`` complete runs.
@@ -113,7 +114,7 @@ def plan_gc(store: Store, keep: int) -> GcPlan:
         gone = plan.trimmed + plan.removed if table in RECORD_LEVEL else plan.removed
         if not gone:
             continue
-        sql = f"SELECT count(*) FROM {_ident(table)} WHERE list_contains(?, run_id)"
+        sql = f"SELECT count(*) FROM {ident(table)} WHERE list_contains(?, run_id)"
         row = store.query(sql, [gone])[1]
         if row and row[0][0]:
             plan.rows_dropped[table] = int(row[0][0])
@@ -131,11 +132,6 @@ def _tables(store: Store, with_run_id: bool = True) -> list[str]:
         [with_run_id],
     )[1]
     return [r[0] for r in rows]
-
-
-def _ident(name: str) -> str:
-    """A catalog name as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def collect(db: str | Path, keep: int, dry_run: bool = False) -> GcResult:
@@ -175,19 +171,17 @@ def _rewrite(store: Store, tmp: Path, plan: GcPlan) -> None:
     options = " (STORAGE_VERSION ?)" if version else ""
     name = con.execute("SELECT current_database()").fetchone()
     assert name is not None
-    src = _ident(name[0])
+    src = catalog_ident(name[0])
     con.execute(f"ATTACH ? AS gc_new{options}", [str(tmp), *([version] if version else [])])
     try:
         con.execute(f"COPY FROM DATABASE {src} TO gc_new (SCHEMA)")
         with store.transaction():
             for table in _tables(store, with_run_id=False):  # meta, and any table not per run
-                con.execute(
-                    f"INSERT INTO gc_new.{_ident(table)} SELECT * FROM {src}.{_ident(table)}"
-                )
+                con.execute(f"INSERT INTO gc_new.{ident(table)} SELECT * FROM {src}.{ident(table)}")
             for table in _tables(store):
                 gone = plan.trimmed + plan.removed if table in RECORD_LEVEL else plan.removed
                 con.execute(
-                    f"INSERT INTO gc_new.{_ident(table)} SELECT * FROM {src}.{_ident(table)} "
+                    f"INSERT INTO gc_new.{ident(table)} SELECT * FROM {src}.{ident(table)} "
                     "WHERE NOT list_contains(?, run_id)",
                     [gone],
                 )

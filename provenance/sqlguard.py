@@ -47,6 +47,15 @@ def ident(name: str) -> str:
     return f'"{name}"'
 
 
+def catalog_ident(name: str) -> str:
+    """Quote a name read from DuckDB's own catalog (a database name comes from the file name,
+    e.g. ``my-dossier``): internal double quotes are doubled, so the name cannot end the
+    identifier; NUL is refused. For names in our own schema use :func:`ident`."""
+    if "\x00" in name:
+        raise ValueError(f"not a usable SQL identifier: {name!r}")
+    return '"' + name.replace('"', '""') + '"'
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open ``path`` read-only with the locked configuration, and check it is in force."""
     con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)

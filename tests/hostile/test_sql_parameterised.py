@@ -94,7 +94,7 @@ class Checker:
             name = (
                 f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
             )
-            if name == "ident":
+            if name in ("ident", "catalog_ident"):
                 return True
             if name == "join" and isinstance(f, ast.Attribute) and len(e.args) == 1:
                 gen = e.args[0]
