@@ -77,6 +77,9 @@ class Store:
         try:
             # Readers get the locked configuration (no file/network access, no SET): see sqlguard.
             self.con = connect_read_only(self.path) if read_only else duckdb.connect(str(self.path))
+            if not read_only:
+                # DuckDB draws its own bar on stdout for queries over 2 s; stdout is the summary's
+                self.con.execute("SET enable_progress_bar = false")
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
