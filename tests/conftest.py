@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,20 @@ BASE_MANIFEST: dict[str, Any] = {
         }
     ],
 }
+
+
+def cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m provenance ARGS`` as a user would (wide output, so tables are not folded)."""
+    return subprocess.run(
+        [sys.executable, "-m", "provenance", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]], compress: bool = False) -> Path:

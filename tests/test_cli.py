@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from tests.conftest import Corpus
+from tests.conftest import Corpus, cli
 
 ROOT = Path(__file__).parents[1]
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 def test_exit_0_on_clean_corpus_and_sql(corpus: Corpus, tmp_path: Path) -> None:

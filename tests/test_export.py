@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,7 +15,7 @@ import pytest
 
 from provenance import audit
 from provenance.dossier.export import export, verify
-from tests.conftest import Corpus
+from tests.conftest import Corpus, cli
 
 ROOT = Path(__file__).parents[1]
 
@@ -34,12 +33,6 @@ def bundle(demo: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> 
     out = tmp_path_factory.mktemp("bundle") / "out"
     export(demo[0], demo[1], out)
     return out
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 def planted_values() -> set[str]:

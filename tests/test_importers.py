@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
+
+from tests.conftest import cli
 
 HF_CARD = """---
 pretty_name: Chinese News Corpus
@@ -61,16 +61,6 @@ DPI = [
         "Licenses": [{"License": "CC BY-SA 3.0"}],
     },
 ]
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
 
 
 def _import(tmp_path: Path, kind: str, name: str, content: str) -> dict:  # type: ignore[type-arg]

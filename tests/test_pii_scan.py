@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Corpus, codes, write_jsonl
+from tests.conftest import Corpus, cli, codes, write_jsonl
 from tests.pii_corpus import W
 
 CHILD = (
@@ -46,16 +44,6 @@ def _chat(c: Corpus, basis: str | None) -> None:
         [{"user_id": "u1", "consent_id": "K1", "consented_at": "2026-01-01"}],
     )
     c.add_source(src)
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=os.environ.copy(),
-    )
 
 
 def test_summary_checks_leaks_and_lookup(corpus: Corpus, tmp_path: Path) -> None:

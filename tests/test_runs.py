@@ -17,7 +17,7 @@ import pytest
 from provenance import audit
 from provenance.errors import BadInput, InternalError
 from provenance.store import SCHEMA_VERSION, Store
-from tests.conftest import Corpus, write_jsonl
+from tests.conftest import Corpus, cli, write_jsonl
 
 
 def more_files(c: Corpus, n: int = 6) -> None:
@@ -25,16 +25,6 @@ def more_files(c: Corpus, n: int = 6) -> None:
         write_jsonl(
             c.root / f"data/open/more{i}.jsonl", [{"text": f"doc {i}-{j}"} for j in range(10)]
         )
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
 
 
 def q(db: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -7,8 +7,6 @@ import hashlib
 import os
 import shutil
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from provenance.dossier.export import export, run_tables
 from provenance.dossier.verify import plain_relative, verify
 from provenance.errors import BadInput
 from provenance.store import Store
-from tests.conftest import Corpus
+from tests.conftest import Corpus, cli
 
 
 class Audited:
@@ -57,17 +55,6 @@ def copy(bundle: Path, tmp_path: Path) -> Path:
     shutil.copytree(bundle, dest)
     assert verify(dest) == []
     return dest
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 def sha(path: Path) -> str:

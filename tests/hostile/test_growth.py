@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,18 +17,8 @@ from provenance import audit
 from provenance.errors import InternalError
 from provenance.gc import RECORD_LEVEL, RUN_LEVEL
 from provenance.store import SCHEMA_VERSION, Store
-from tests.conftest import Corpus
+from tests.conftest import Corpus, cli
 from tests.test_two_runs import plant_duplicates
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
 
 
 def q(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

@@ -8,9 +8,6 @@ a record's URL: nothing of them may be stored raw, anywhere in the dossier or th
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -20,6 +17,7 @@ import pytest
 
 from provenance.pii.keys import SEP, Protector
 from tests.conftest import Corpus, write_jsonl
+from tests.conftest import cli as _cli
 from tests.pii_corpus import W
 
 
@@ -99,16 +97,6 @@ def test_url_paths_masked(url: str, shown: str) -> None:
     assert got[0].startswith(shown) and (SEP in got[0]) == (shown.endswith(SEP))
     for raw in (PHONE, EMAIL, "zhang.san%40example.com", "secret", "mail=", "bob"):
         assert raw not in got[0]
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=os.environ.copy(),
-    )
 
 
 def _plant(c: Corpus) -> list[str]:

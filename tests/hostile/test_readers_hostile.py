@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import os
 import random
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from provenance.errors import CorruptShard, ShardError
 from provenance.plan import Shard, detect_format
 from provenance.readers import SCHEMA, ReadStats, ShardReader
 from provenance.readers.base import MAX_FIELD_NAMES
-from tests.conftest import Corpus, codes
+from tests.conftest import Corpus, cli, codes
 
 ROWS = 3000
 ZROWS = 20_000  # zstd decodes whole 128 KiB blocks: enough rows for many of them
@@ -58,13 +57,6 @@ def zstd_big() -> bytes:
     return zstandard.ZstdCompressor().compress(
         b"".join(json.dumps(r).encode() + b"\n" for r in rows)
     )
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
-    )  # fmt: skip
 
 
 def findings(db: Path, code: str) -> list[tuple[str, str, str, str]]:

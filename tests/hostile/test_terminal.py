@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from provenance.terminal import cell, safe, styled
-from tests.conftest import Corpus, write_jsonl
+from tests.conftest import Corpus, cli, write_jsonl
 
 HOSTILE = ["[/]", "[bold]", "[x]", ":smile:", "[link=file:///etc/passwd]y[/link]"]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 @pytest.mark.parametrize(
