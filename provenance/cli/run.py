@@ -16,6 +16,15 @@ from provenance.cli.app import DbOption, app, cell, err, fail, out
 from provenance.errors import BadInput, ProvenanceError
 from provenance.store import Store
 
+AllowRootOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--allow-root",
+        help="A folder outside the manifest's folder that data roots and evidence may lie in "
+        "(repeatable; /proc, /sys and /dev never).",
+    ),
+]
+
 
 @app.command()
 def audit(
@@ -42,6 +51,7 @@ def audit(
     resume: Annotated[
         str | None, typer.Option(help="Continue an interrupted or failed run.")
     ] = None,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Audit the corpus a manifest describes and write a run into the dossier."""
     from provenance.report import RichProgress, print_summary
@@ -57,6 +67,7 @@ def audit(
             resume=resume,
             progress=RichProgress(err),
             scheduler=dask_scheduler,
+            allow_roots=allow_root or (),
         )
     except ProvenanceError as exc:
         fail(exc)
@@ -65,12 +76,15 @@ def audit(
 
 
 @app.command()
-def validate(manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")]) -> None:
+def validate(
+    manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")],
+    allow_root: AllowRootOption = None,
+) -> None:
     """Check a manifest against the schema and its references; writes nothing."""
     from provenance.manifest import load_manifest
 
     try:
-        lm = load_manifest(manifest)
+        lm = load_manifest(manifest, allow_roots=allow_root or ())
     except ProvenanceError as exc:
         fail(exc)
     n_sources = len(lm.manifest.sources())
