@@ -177,7 +177,9 @@ def load_manifest(path: str | Path, allow_roots: Sequence[str | Path] = ()) -> L
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
-        problems += _pydantic_problems(exc, file, doc)
+        # a value the parser refused (NaN, too long) is not reported a second time
+        refused = {p.path for p in doc.problems}
+        problems += [p for p in _pydantic_problems(exc, file, doc) if p.path not in refused]
     roots, root_problems = resolve_roots(data, base_dir, allowed)
     for loc, msg, code in root_problems + check_references(data, base_dir, roots, allowed):
         problems.append(Problem(file, render_loc(loc), msg, doc.line_of(loc), code))
