@@ -137,7 +137,7 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
         if src.collection and src.collection.robots_dir:
             robots = (lm.base_dir / src.collection.robots_dir).resolve()
             if robots.is_dir():
-                out |= {p.resolve() for p in robots.rglob("*") if p.is_file()}
+                out |= {e.path.resolve() for e in walk(robots) if e.problem is None}
     return out
 
 

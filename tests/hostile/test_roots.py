@@ -100,14 +100,18 @@ def test_allow_root_admits_a_folder_outside(corpus: Corpus, tmp_path: Path, run_
     res = cli("validate", str(manifest), "--allow-root", str(tmp_path))
     assert res.returncode == 0, res.stderr
     db = tmp_path / "cli.duckdb"
-    res = cli("audit", str(manifest), "--db", str(db), "--workers", "1", "--allow-root", str(outside))
+    res = cli(
+        "audit", str(manifest), "--db", str(db), "--workers", "1", "--allow-root", str(outside)
+    )
     assert res.returncode in (0, 1), res.stderr
     result, con = run_audit(manifest, allow_roots=[outside])
     assert result.files == 2
     assert con.execute("SELECT count(*) FROM files WHERE status = 'ok'").fetchone()[0] == 2
 
 
-def test_root_that_is_a_symlink_out_of_the_folder_is_refused(corpus: Corpus, tmp_path: Path) -> None:
+def test_root_that_is_a_symlink_out_of_the_folder_is_refused(
+    corpus: Corpus, tmp_path: Path
+) -> None:
     """Issue 9 item 4: containment is checked after symlinks: `data -> /elsewhere` is outside."""
     outside = tmp_path / "elsewhere"
     shutil.move(corpus.root / "data", outside)
@@ -238,9 +242,7 @@ def test_glob_semantics_match_pathlib(tmp_path: Path, pattern: str) -> None:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("{}\n")
     (tmp_path / "a/b/.hidden.jsonl").write_text("{}\n")
-    want = sorted(
-        p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(pattern) if p.is_file()
-    )
+    want = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(pattern) if p.is_file())
     _, compiled = compile_glob(pattern)
     got = sorted(e.rel for e in walk(tmp_path) if glob_match(compiled, e.parts))
     assert got == want
