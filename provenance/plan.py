@@ -3,10 +3,17 @@
 A shard is a whole file, or a row-group range of a large Parquet file, so that a worker reads
 it once and every scanner sees the same batches. Shard ids are stable (derived from the file's
 place under its root and the part number), which is what lets a resumed run skip finished ones.
+
+Each root is listed once (:func:`provenance.manifest.paths.walk`: no symbolic link to a folder
+is followed, /proc, /sys, /dev and pseudo-filesystems are never entered, nothing is opened) and
+every glob is matched against that listing. Nothing under a root is skipped silently: a FIFO,
+socket, device or broken link a glob matches becomes a ``files`` row with status ``error`` saying
+what it is (so SRC-01/DOC-02 report it as unreadable), and one no glob matches is an orphan.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +21,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from provenance.manifest import LoadedManifest
-from provenance.manifest.references import inside
+from provenance.manifest.paths import Entry, compile_glob, forget_resolved, glob_match, inside, walk
 
 _COMPRESSION = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 _FORMATS = {
@@ -130,7 +137,7 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
         if src.collection and src.collection.robots_dir:
             robots = (lm.base_dir / src.collection.robots_dir).resolve()
             if robots.is_dir():
-                out |= {p.resolve() for p in robots.rglob("*") if p.is_file()}
+                out |= {e.path.resolve() for e in walk(robots) if e.problem is None}
     return out
 
 
@@ -174,23 +181,38 @@ def _shards_for(
     ]
 
 
+def _matches(entries: list[Entry], keys: list[tuple[str, ...]], glob: str) -> list[Entry]:
+    """Entries (sorted by parts) a glob matches; only the glob's literal prefix is scanned."""
+    prefix, compiled = compile_glob(glob)
+    out = []
+    n = len(prefix)
+    for i in range(bisect.bisect_left(keys, prefix), len(keys)):
+        if keys[i][:n] != prefix:
+            break
+        e = entries[i]
+        if not e.dirlike and not e.parts[-1].startswith(".") and glob_match(compiled, e.parts):
+            out.append(e)
+    return out
+
+
 def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
     """Expand globs into files and shards; record orphans, double claims and empty globs."""
+    forget_resolved()
     claimed: dict[Path, PlannedFile] = {}
     files: list[PlannedFile] = []
     double: list[tuple[str, str, str]] = []
     empty: list[tuple[str, str]] = []
+    listing = {rid: walk(root) if root.is_dir() else [] for rid, root in lm.roots.items()}
+    keys = {rid: [e.parts for e in entries] for rid, entries in listing.items()}
     for ds, src in lm.manifest.sources():
         for spec in src.files:
             root = lm.roots[spec.root]
-            matches = sorted(
-                p for p in root.glob(spec.glob) if p.is_file() and not p.name.startswith(".")
-            )
+            matches = _matches(listing[spec.root], keys[spec.root], spec.glob)
             if not matches:
                 empty.append((src.id, spec.glob))
-            for p in matches:
-                rel = p.relative_to(root).as_posix()
-                key = p.resolve()
+            for entry in matches:
+                p, rel = entry.path, entry.rel
+                key = p.resolve() if entry.problem is None else p
                 if key in claimed:
                     if claimed[key].source_id != src.id:
                         double.append((rel, claimed[key].source_id, src.id))
@@ -200,7 +222,11 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
                     if spec.format == "auto"
                     else (spec.format, detect_format(p.name)[1])
                 )
-                st = p.stat()
+                problem = entry.problem
+                try:  # a regular file (or a link to one) is stat'ed, never opened here
+                    st = p.stat() if problem is None else p.lstat()
+                except OSError as exc:
+                    st, problem = None, f"gone while planning ({exc.strerror}); not read"
                 pf = PlannedFile(
                     file_id=file_id_for(spec.root, rel),
                     source_id=src.id,
@@ -210,10 +236,12 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
                     relpath=rel,
                     format=fmt,
                     compression=comp,
-                    bytes=st.st_size,
-                    mtime_ns=st.st_mtime_ns,
+                    bytes=st.st_size if st and problem is None else 0,
+                    mtime_ns=st.st_mtime_ns if st else 0,
                 )
-                if not inside(p, [root]):
+                if problem is not None:
+                    pf.error = f"{rel!r} is {problem}"
+                elif not inside(p, [root]):
                     pf.error = "file resolves outside its data root (symbolic link); not read"
                 elif fmt is None:
                     pf.error = (
@@ -226,15 +254,11 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
                 files.append(pf)
     skip = _evidence_paths(lm)
     orphans: list[tuple[str, str]] = []
-    for rid, root in lm.roots.items():
-        if not root.is_dir():
-            continue
-        for p in sorted(root.rglob("*")):
-            if (
-                p.is_file()
-                and not p.name.startswith(".")
-                and p.resolve() not in claimed
-                and p.resolve() not in skip
-            ):
-                orphans.append((rid, p.relative_to(root).as_posix()))
+    for rid, entries in listing.items():
+        for e in entries:
+            if e.parts[-1].startswith("."):
+                continue
+            key = e.path.resolve() if e.problem is None else e.path
+            if key not in claimed and key not in skip:
+                orphans.append((rid, e.rel))
     return Plan(files=files, orphans=orphans, double_claims=double, empty_globs=empty)

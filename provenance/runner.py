@@ -13,6 +13,7 @@ import os
 import secrets
 import signal
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -172,9 +173,12 @@ def audit(
     resume: str | None = None,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    allow_roots: Sequence[str | Path] = (),
 ) -> RunResult:
     """Audit the corpus a manifest describes and commit a run to the dossier at ``db_path``.
 
+    ``allow_roots`` are folders outside the manifest's folder that data roots and evidence
+    may lie in (``--allow-root``; README "Where data may live").
     Raises :class:`BadInput` (nothing written) for a bad manifest, pipeline or path, and
     :class:`InternalError` when the run fails after it started (it is marked ``failed``).
     """
@@ -189,7 +193,7 @@ def audit(
             f"--resume {resume}: there is no dossier at {db_path}; give the --db the run was "
             "written to (`provenance runs --db PATH` lists its runs)"
         )
-    lm = load_manifest(manifest_path)
+    lm = load_manifest(manifest_path, allow_roots=allow_roots)
     default = (
         lm.manifest.datasets[0].stage
         if lm.manifest.datasets[0].stage == "fine_tuning"

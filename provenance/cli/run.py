@@ -17,6 +17,15 @@ from provenance.errors import EXIT_INTERRUPTED, BadInput, ProvenanceError, RunIn
 from provenance.store import Store
 from provenance.terminal import cell, styled
 
+AllowRootOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--allow-root",
+        help="A folder outside the manifest's folder that data roots and evidence may lie in "
+        "(repeatable; /proc, /sys and /dev never).",
+    ),
+]
+
 
 @app.command()
 def audit(
@@ -43,6 +52,7 @@ def audit(
     resume: Annotated[
         str | None, typer.Option(help="Continue an interrupted or failed run.")
     ] = None,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Audit the corpus a manifest describes and write a run into the dossier."""
     from provenance.report import RichProgress, print_summary
@@ -58,6 +68,7 @@ def audit(
             resume=resume,
             progress=RichProgress(err),
             scheduler=dask_scheduler,
+            allow_roots=allow_root or (),
         )
     except ProvenanceError as exc:
         fail(exc)
@@ -75,12 +86,15 @@ def audit(
 
 
 @app.command()
-def validate(manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")]) -> None:
+def validate(
+    manifest: Annotated[Path, typer.Argument(help="Manifest (YAML or JSON).")],
+    allow_root: AllowRootOption = None,
+) -> None:
     """Check a manifest against the schema and its references; writes nothing."""
     from provenance.manifest import load_manifest
 
     try:
-        lm = load_manifest(manifest)
+        lm = load_manifest(manifest, allow_roots=allow_root or ())
     except ProvenanceError as exc:
         fail(exc)
     n_sources = len(lm.manifest.sources())

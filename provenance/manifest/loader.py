@@ -9,18 +9,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from provenance.errors import BadInput, Problem
 from provenance.manifest.model import Manifest
+from provenance.manifest.paths import forbidden, forget_resolved, safe_resolve
 from provenance.manifest.references import check_references, resolve_roots
+from provenance.manifest.yamldoc import Document, Loc, parse_yaml, render_loc
 
-Loc = tuple[str | int, ...]
+# A manifest is a description, not data: 256 MiB holds about a million sources.
+MAX_MANIFEST_BYTES = 256 << 20
+
+__all__ = [
+    "LoadedManifest",
+    "load_manifest",
+    "manifest_json_schema",
+    "parse_document",
+    "render_loc",
+]
 
 
 @dataclass(frozen=True)
@@ -32,40 +45,7 @@ class LoadedManifest:
     base_dir: Path
     roots: dict[str, Path]
     sha256: str
-
-
-def render_loc(loc: Loc) -> str:
-    """``('datasets', 0, 'sources', 1, 'id')`` → ``datasets[0].sources[1].id``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_map(
-    node: yaml.Node, loc: Loc, lines: dict[Loc, int], dups: list[tuple[Loc, int]]
-) -> None:
-    """Record the 1-based line of every value in the composed YAML tree; note duplicate keys."""
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                dups.append(((*loc, key), key_node.start_mark.line + 1))
-            seen.add(key)
-            _line_map(value_node, (*loc, key), lines, dups)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_map(item, (*loc, i), lines, dups)
-
-
-def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
-    """Line of ``loc``, or of its nearest ancestor present in the file."""
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            return lines[loc[:cut]]
-    return None
+    allow_roots: tuple[Path, ...] = ()
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
@@ -88,7 +68,7 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _pydantic_problems(exc: ValidationError, file: str, lines: dict[Loc, int]) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, file: str, doc: Document) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False, include_input=False):
         loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
@@ -99,61 +79,96 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: dict[Loc, int]) -
             msg = f"unknown field {loc[-1]!r}; valid fields here: {valid}"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        problems.append(Problem(file, render_loc(loc), msg, line_of(lines, loc), code=err["type"]))
+        problems.append(Problem(file, render_loc(loc), msg, doc.line_of(loc), code=err["type"]))
     return problems
 
 
-def parse_document(path: Path) -> tuple[Any, dict[Loc, int], list[Problem]]:
-    """Parse YAML/JSON into plain data, a line map and any duplicate-key problems."""
-    file = str(path)
+def _read(path: Path) -> bytes:
+    """The manifest's bytes; only a regular file is opened (a FIFO would block forever)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        st = os.stat(path)
     except FileNotFoundError:
         raise BadInput(f"manifest not found: {path}") from None
-    except UnicodeDecodeError as exc:
+    except (OSError, ValueError) as exc:
         raise BadInput(
-            f"manifest is not UTF-8 text: {path}",
-            [Problem(file, "", f"invalid byte at offset {exc.start}; save the file as UTF-8")],
+            f"cannot read manifest {path}: {getattr(exc, 'strerror', None) or exc}"
         ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise BadInput(
+            f"manifest {path} is not a regular file; give the path of a .yaml or .json file"
+        )
+    if st.st_size > MAX_MANIFEST_BYTES:
+        raise BadInput(
+            f"manifest {path} is {st.st_size:,} bytes; at most {MAX_MANIFEST_BYTES:,} are accepted"
+        )
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
         raise BadInput(f"cannot read manifest {path}: {exc.strerror}") from None
-    lines: dict[Loc, int] = {}
-    dups: list[tuple[Loc, int]] = []
+
+
+def parse_document(path: Path) -> tuple[Document, str]:
+    """Parse YAML/JSON into a :class:`Document` (data, lines, parse problems) and its SHA-256."""
+    raw = _read(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise BadInput(
-            f"manifest is not valid YAML/JSON: {path}",
-            [Problem(file, "", f"{exc.problem}", line, code="syntax")],
+            f"manifest is not UTF-8 text: {path}",
+            [
+                Problem(
+                    str(path),
+                    "",
+                    f"invalid byte at offset {exc.start}; save the file as UTF-8",
+                    line,
+                )
+            ],
         ) from None
-    if node is not None:
-        _line_map(node, (), lines, dups)
-    problems = [
-        Problem(
-            file, render_loc(loc), "duplicate key; each key may appear once", line, "duplicate_key"
-        )
-        for loc, line in dups
-    ]
-    return data, lines, problems
+    return parse_yaml(text, str(path)), hashlib.sha256(raw).hexdigest()
 
 
-def load_manifest(path: str | Path) -> LoadedManifest:
-    """Load and validate a manifest; raise :class:`BadInput` listing every problem."""
+def _allowed_folders(allow_roots: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Resolve ``--allow-root`` folders; each must exist and not be a never-allowed place."""
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    for given in allow_roots:
+        real, why = safe_resolve(Path(given))
+        if real is None or not real.is_dir():
+            msg = why or "is not an existing folder"
+            problems.append(Problem("--allow-root", str(given), msg, code="bad_allow_root"))
+        elif (top := forbidden(real)) is not None:
+            msg = f"resolves to {real}, inside {top}, which is never audited"
+            problems.append(Problem("--allow-root", str(given), msg, code="forbidden_path"))
+        else:
+            folders.append(real)
+    return folders, problems
+
+
+def load_manifest(path: str | Path, allow_roots: Sequence[str | Path] = ()) -> LoadedManifest:
+    """Load and validate a manifest; raise :class:`BadInput` listing every problem.
+
+    ``allow_roots`` are folders outside the manifest's own folder that data roots and
+    evidence files may lie in (the CLI's ``--allow-root``).
+    """
     path = Path(path)
-    data, lines, problems = parse_document(path)
-    file = str(path)
+    forget_resolved()
+    allowed, bad = _allowed_folders(allow_roots)
+    if bad:
+        raise BadInput(f"{len(bad)} --allow-root folder(s) cannot be used", bad)
+    doc, sha256 = parse_document(path)
+    data, problems, file = doc.data, list(doc.problems), str(path)
     if not isinstance(data, dict):
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
         raise BadInput(
-            f"manifest must be a mapping at the top level: {path}",
+            f"manifest must be a mapping at the top level, not {got}: {path}",
             [
                 Problem(
                     file,
                     "",
                     "expected keys manifest_version, provider, service, data_roots, datasets",
-                    1,
+                    doc.root_line,
                 )
             ],
         )
@@ -162,10 +177,12 @@ def load_manifest(path: str | Path) -> LoadedManifest:
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
-        problems += _pydantic_problems(exc, file, lines)
-    roots, root_problems = resolve_roots(data, base_dir)
-    for loc, msg, code in root_problems + check_references(data, base_dir, roots):
-        problems.append(Problem(file, render_loc(loc), msg, line_of(lines, loc), code))
+        # a value the parser refused (NaN, too long) is not reported a second time
+        refused = {p.path for p in doc.problems}
+        problems += [p for p in _pydantic_problems(exc, file, doc) if p.path not in refused]
+    roots, root_problems = resolve_roots(data, base_dir, allowed)
+    for loc, msg, code in root_problems + check_references(data, base_dir, roots, allowed):
+        problems.append(Problem(file, render_loc(loc), msg, doc.line_of(loc), code))
     if problems or manifest is None:
         problems.sort(key=lambda p: (p.line or 0, p.path))
         raise BadInput(
@@ -176,7 +193,8 @@ def load_manifest(path: str | Path) -> LoadedManifest:
         path=path.resolve(),
         base_dir=base_dir,
         roots=roots,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=sha256,
+        allow_roots=tuple(allowed),
     )
 
 

@@ -3,16 +3,24 @@
 These run on the plain parsed data (not the pydantic model) so they still report when some
 other field failed schema validation. Each returns ``(loc, message, code)`` triples.
 
-Paths rule (hostile input is data): data files are globs *under* a declared data root and may
-not climb out of it; evidence and record files resolve against the manifest's folder and must
-stay inside it or inside a data root.
+Paths rule (hostile input is data; README "Where data may live"): a data root, and every
+evidence or record file, must resolve — symbolic links followed — inside the manifest's folder
+or inside a folder allowed with ``--allow-root`` (``allow_roots=``); ``/proc``, ``/sys``, ``/dev``
+and pseudo-filesystems never. Data files are globs *under* a root and may not climb out of it.
+An evidence path that exists must be a regular file (a folder or a FIFO is refused: reading
+one would fail or block forever); a missing one is a finding of the run, not a load error.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
+
+from provenance.manifest.paths import describe_mode, forbidden, resolve_text, within_any
+from provenance.manifest.paths import inside as inside  # re-exported: older import path
 
 Loc = tuple[str | int, ...]
 Issue = tuple[Loc, str, str]
@@ -25,6 +33,7 @@ _PATH_FIELDS: tuple[tuple[str, ...], ...] = (
     ("contract", "warranties"),
     ("authorization", "records"),
 )
+ALLOW_HINT = "--allow-root {folder} (allow_roots= in the Python API)"
 
 
 def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -35,8 +44,41 @@ def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield i, item
 
 
-def resolve_roots(data: Any, base_dir: Path) -> tuple[dict[str, Path], list[Issue]]:
-    """Resolve ``data_roots`` to absolute folders; report missing ones and duplicate ids."""
+def _contained(
+    value: str, base_dir: Path, allowed: tuple[str, ...], what: str
+) -> tuple[str | None, str | None, str]:
+    """Resolve ``value`` against ``base_dir`` (``allowed[0]``); ``(real, None, "")`` or
+    ``(None, why, code)``."""
+    real, why = resolve_text(os.path.join(allowed[0], value))
+    if real is None:
+        return None, f"{what} {value!r} {why}", "bad_path"
+    top = forbidden(real)
+    if top is not None:
+        return (
+            None,
+            f"{what} {value!r} resolves to {real}, inside {top}: /proc, /sys, /dev and other "
+            "pseudo-filesystems are never audited, whatever --allow-root says",
+            "forbidden_path",
+        )
+    if not within_any(real, allowed):
+        others = f" and the allowed folders ({', '.join(allowed[1:])})" if allowed[1:] else ""
+        folder = real if what == "data root" else os.path.dirname(real)
+        return (
+            None,
+            f"{what} {value!r} resolves to {real}, outside the manifest's folder {base_dir}"
+            f"{others}; move it inside, or allow its folder with "
+            + ALLOW_HINT.format(folder=folder),
+            "path_escape",
+        )
+    return real, None, ""
+
+
+def resolve_roots(
+    data: Any, base_dir: Path, allow_roots: list[Path] | None = None
+) -> tuple[dict[str, Path], list[Issue]]:
+    """Resolve ``data_roots`` to absolute folders under the containment rule; report missing
+    ones, escapes and duplicate ids. ``allow_roots`` must already be resolved."""
+    allowed = tuple(str(p) for p in (base_dir, *(allow_roots or [])))
     roots: dict[str, Path] = {}
     issues: list[Issue] = []
     for i, root in _items(data, "data_roots"):
@@ -48,44 +90,41 @@ def resolve_roots(data: Any, base_dir: Path) -> tuple[dict[str, Path], list[Issu
                 (("data_roots", i, "id"), f"duplicate data root id {rid!r}", "duplicate_id")
             )
             continue
-        resolved = (base_dir / rpath).resolve()
-        if not resolved.is_dir():
-            issues.append(
-                (
-                    ("data_roots", i, "path"),
-                    f"data root folder does not exist: {resolved}",
-                    "missing_root",
-                )
-            )
-        roots[rid] = resolved
+        loc: Loc = ("data_roots", i, "path")
+        resolved, why, code = _contained(rpath, base_dir, allowed, "data root")
+        if resolved is None:
+            issues.append((loc, why or "", code))
+            continue
+        if not os.path.isdir(resolved):
+            issues.append((loc, f"data root folder does not exist: {resolved}", "missing_root"))
+        roots[rid] = Path(resolved)
     return roots, issues
 
 
-def inside(path: Path, folders: list[Path]) -> bool:
-    """True when ``path`` (resolved, symlinks followed) lies in one of ``folders``."""
-    real = path.resolve()
-    return any(real == f or real.is_relative_to(f) for f in folders)
-
-
-def _check_path(value: Any, loc: Loc, base_dir: Path, allowed: list[Path]) -> list[Issue]:
+def _check_path(
+    value: Any, loc: Loc, base_dir: Path, allowed: tuple[str, ...], folder: bool = False
+) -> list[Issue]:
     if not isinstance(value, str) or not value:
         return []
-    if not inside(base_dir / value, allowed):
-        return [
-            (
-                loc,
-                f"path {value!r} leaves the manifest's folder and every data root; "
-                "give a path inside the manifest's folder or a declared data root",
-                "path_escape",
-            )
-        ]
+    real, why, code = _contained(value, base_dir, allowed, "path")
+    if real is None:
+        return [(loc, why or "", code)]
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return []  # missing: the evidence check reports it as a finding of the run
+    want, ok = ("a folder", stat.S_ISDIR(mode)) if folder else ("a file", stat.S_ISREG(mode))
+    if not ok:
+        return [(loc, f"path {value!r} is {describe_mode(mode)}; expected {want}", "not_a_file")]
     return []
 
 
 def _check_glob(value: Any, loc: Loc) -> list[Issue]:
     if not isinstance(value, str):
         return []
-    parts = PurePosixPath(value).parts
+    if not value.strip() or "\x00" in value:
+        return [(loc, "glob must be a non-empty pattern such as 'web/*.jsonl.gz'", "bad_glob")]
+    parts = value.split("/")
     if value.startswith(("/", "\\")) or ".." in parts or (parts and parts[0].endswith(":")):
         return [
             (
@@ -99,7 +138,7 @@ def _check_glob(value: Any, loc: Loc) -> list[Issue]:
 
 
 def _evidence_paths(
-    obj: dict[str, Any], loc: Loc, base_dir: Path, allowed: list[Path]
+    obj: dict[str, Any], loc: Loc, base_dir: Path, allowed: tuple[str, ...]
 ) -> list[Issue]:
     issues: list[Issue] = []
     for j, ev in _items(obj, "evidence"):
@@ -107,10 +146,12 @@ def _evidence_paths(
     return issues
 
 
-def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[Issue]:
+def check_references(
+    data: Any, base_dir: Path, roots: dict[str, Path], allow_roots: list[Path] | None = None
+) -> list[Issue]:
     """Duplicate ids, unknown root references and path escapes, all collected."""
     issues: list[Issue] = []
-    allowed = [base_dir, *roots.values()]
+    allowed = tuple(str(p) for p in (base_dir, *(allow_roots or []), *roots.values()))
     seen_models: set[str] = set()
     for i, model in _items(data, "foundation_models"):
         mid = model.get("id")
@@ -186,7 +227,13 @@ def check_references(data: Any, base_dir: Path, roots: dict[str, Path]) -> list[
             for parent, child in _PATH_FIELDS:
                 sub = src.get(parent)
                 if isinstance(sub, dict):
-                    issues += _check_path(sub.get(child), (*loc, parent, child), base_dir, allowed)
+                    issues += _check_path(
+                        sub.get(child),
+                        (*loc, parent, child),
+                        base_dir,
+                        allowed,
+                        folder=child == "robots_dir",
+                    )
             for k, spec in _items(src, "files"):
                 root = spec.get("root")
                 if isinstance(root, str) and root not in roots:

@@ -1,0 +1,1 @@
+"""Hostile-input tests (issue 9): one test per reproduction."""
