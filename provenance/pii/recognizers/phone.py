@@ -1,0 +1,96 @@
+"""Phone numbers of every country, through the ``phonenumbers`` library (as presidio's own
+PhoneRecognizer): international (+1 404 573 1797, +44 20 7946 0958, +81 3-1234-5678) and the
+national forms of the regions the record's language points to ((646) 351-4729 and 212-831-9567
+in English text; 010-12345678, 2123 4567, (02) 2345-6789 in Chinese text).
+
+The regex only finds candidates (digit groups, optional +country code or (area code)); each
+candidate is handed to ``PhoneNumberMatcher`` with ``Leniency.VALID`` for each hinted region,
+which finds the exact numbers inside it that are valid for their region's numbering plan (with
+the national prefix where the plan requires one). A result must also carry a phone's shape: a
++, an (area code), or two groups of three digits or more — so dates (2026-11-23), times,
+versions and ISBN-like groups stay out, and the prefilter (:mod:`provenance.pii.prefilter`)
+stays a superset. Mainland mobile numbers are left to :class:`CnMobileRecognizer` (CN_MOBILE).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+from provenance.pii.recognizers.base import ProvenanceRecognizer
+
+#: national formats are read as the numbering plans of these regions, by record language
+REGIONS: dict[str, tuple[str, ...]] = {
+    "en": ("US", "GB", "IN", "AU"),
+    "zh": ("CN", "HK", "TW", "MO"),
+}
+#: what every reported number contains (the prefilter holds the same alternatives)
+PHONE_SHAPE = r"\+\(?\d|\(\d{1,5}\)|\d{3}[ .\-]\d{3}"
+_SHAPE = re.compile(PHONE_SHAPE)
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+_G = r"\(?\d{1,6}\)?"  # a group, maybe in parentheses
+
+
+class PhoneRecognizer(ProvenanceRecognizer):
+    ENTITY: ClassVar[str] = "PHONE_NUMBER"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        (
+            "phone_candidate",
+            r"(?<![0-9A-Za-z+.\-/:_@])(?:\+\(?\d{1,4}\)?[ .\-]?|\(\d{1,5}\)[ .\-]?)?"
+            rf"\d{{1,15}}(?:[ .\-]{{0,2}}(?:\(0\)[ .\-]?)?{_G}){{0,6}}"
+            r"(?![0-9A-Za-z]|[.\-/:]\d)",
+            0.4,
+        ),
+    ]
+    DIGIT_ANCHORED: ClassVar[bool] = True
+    REQUIRES: ClassVar[str | None] = PHONE_SHAPE
+    CONTEXT: ClassVar[list[str]] = [
+        "phone",
+        "tel",
+        "telephone",
+        "mobile",
+        "call",
+        "fax",
+        "电话",
+        "手机",
+        "联系",
+        "致电",
+        "传真",
+    ]
+
+    def refine(self, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+        """Valid numbers inside a candidate, for the record language's regions."""
+        cand = text[start:end]
+        if not _SHAPE.search(cand) or sum(c.isdigit() for c in cand) < 7:
+            return []
+        spans: dict[tuple[int, int], None] = {}
+        for region in REGIONS.get(self.supported_language, REGIONS["en"]):
+            for m in PhoneNumberMatcher(cand, region, leniency=Leniency.VALID):
+                number = m.number
+                if number.country_code == 86 and _CN_MOBILE.fullmatch(str(number.national_number)):
+                    continue  # a mainland mobile: CN_MOBILE's
+                if _SHAPE.search(m.raw_string):
+                    spans[(start + m.start, start + m.end)] = None
+        # one number per place: the longest of overlapping readings, the earliest first
+        out: list[tuple[int, int]] = []
+        for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if not out or a >= out[-1][1]:
+                out.append((a, b))
+        return out
+
+
+def e164(value: str, languages: tuple[str, ...] = ("en", "zh")) -> str | None:
+    """The E.164 form of a phone number as written (+14045731797), reading a national form in
+    the hinted regions in order; None when it is valid in none."""
+    for lang in languages:
+        for region in REGIONS[lang]:
+            try:
+                number = phonenumbers.parse(value, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
