@@ -84,3 +84,26 @@ def normalise_text(text: str) -> str:
     """Unicode digits (１３８, ١٢٣, …) and full-width ＋ － ＠ as ASCII, one character for one, so
     every offset in the result is the same offset in ``text``; other characters unchanged."""
     return text.translate(_TABLE) if not text.isascii() else text
+
+
+#: national phone formats are read as the numbering plans of these regions, by record language
+PHONE_REGIONS: dict[str, tuple[str, ...]] = {
+    "en": ("US", "GB", "IN", "AU"),
+    "zh": ("CN", "HK", "TW", "MO"),
+}
+
+
+def e164(value: str) -> str | None:
+    """The E.164 form of a phone number as written (+14045731797): a national form is read in
+    the regions of :data:`PHONE_REGIONS` in order, the first where it is valid; None if none."""
+    import phonenumbers  # only when a phone number is hashed or looked up
+
+    for regions in PHONE_REGIONS.values():
+        for region in regions:
+            try:
+                number = phonenumbers.parse(value, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None

@@ -24,7 +24,7 @@ class Ipv6Recognizer(ProvenanceRecognizer):
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         (
             "ipv6",
-            rf"(?<![0-9A-Za-z:.])(?:{_H}{{0,4}}:){{2,7}}(?:{_V4}|{_H}{{0,4}})(?![0-9A-Za-z:]|\.\d)",
+            rf"(?<![0-9A-Fa-f:.])(?:{_H}{{0,4}}:){{2,7}}(?:{_V4}|{_H}{{0,4}})(?![0-9A-Za-z:]|\.\d)",
             0.6,
         ),
     ]

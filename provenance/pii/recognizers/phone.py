@@ -17,16 +17,12 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from provenance.pii.identifiers import PHONE_REGIONS
 from provenance.pii.recognizers.base import ProvenanceRecognizer
 
-#: national formats are read as the numbering plans of these regions, by record language
-REGIONS: dict[str, tuple[str, ...]] = {
-    "en": ("US", "GB", "IN", "AU"),
-    "zh": ("CN", "HK", "TW", "MO"),
-}
+REGIONS = PHONE_REGIONS
 #: what every reported number contains (the prefilter holds the same alternatives)
 PHONE_SHAPE = r"\+\(?\d|\(\d{1,5}\)|\d{3}[ .\-]\d{3}"
 _SHAPE = re.compile(PHONE_SHAPE)
@@ -80,17 +76,3 @@ class PhoneRecognizer(ProvenanceRecognizer):
             if not out or a >= out[-1][1]:
                 out.append((a, b))
         return out
-
-
-def e164(value: str, languages: tuple[str, ...] = ("en", "zh")) -> str | None:
-    """The E.164 form of a phone number as written (+14045731797), reading a national form in
-    the hinted regions in order; None when it is valid in none."""
-    for lang in languages:
-        for region in REGIONS[lang]:
-            try:
-                number = phonenumbers.parse(value, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
