@@ -44,8 +44,8 @@ def test_identical_to_full_presidio_analysis(fast: FastAnalyzer) -> None:
 
 
 def test_prefilter_and_guards_are_necessary_conditions() -> None:
-    """Every match of every pattern passes the batch prefilter (in RE2, as the fast path runs
-    it) and its recognizer's guard; digit-anchored patterns match digits."""
+    """Every validated match of every pattern passes the batch prefilter (in RE2, as the fast
+    path runs it) and its recognizer's guard; digit-anchored patterns match digits."""
     import regex
 
     from provenance.pii.identifiers import normalise_text
@@ -61,7 +61,11 @@ def test_prefilter_and_guards_are_necessary_conditions() -> None:
                 norm = normalise_text(t)
                 for m in rx.finditer(norm):
                     spans = rec.refine(norm, m.start(), m.end())  # type: ignore[attr-defined]
-                    for a, b in [m.span()] if spans is None else spans:
+                    if spans is None:  # validated as presidio does: only results count
+                        value = m.group()
+                        ok = rec.validate_result(value) is not False
+                        spans = [m.span()] if ok and not rec.invalidate_result(value) else []
+                    for a, b in spans:
                         matched.append(t[max(0, a - 12) : b])  # cued names: the label
                         if guard is not None:
                             assert guard.search(norm), (rec.name, norm[a:b])

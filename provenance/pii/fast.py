@@ -178,7 +178,7 @@ class FastAnalyzer:
         """Pattern matches that survive validation, scored as presidio's PatternRecognizer does
         (on the text with Unicode digits as ASCII, as our recognizers see it; same offsets)."""
         text = normalise_text(text)
-        out = []
+        out: list[tuple[int, int, str, float]] = []
         seen: dict[str, bool] = {}
         regions: list[tuple[int, int]] | None = None
         for rec, rx, score, guard, anchored in self.compiled[lang]:

@@ -63,12 +63,14 @@ class ProvenanceRecognizer(PatternRecognizer):
         if type(self).refine is ProvenanceRecognizer.refine:
             return super().analyze(norm, entities, nlp_artifacts, regex_flags)
         results = []
-        for pattern in self.patterns:
-            flags = regex_flags or self.global_regex_flags
+        name = str(self.name)  # type: ignore[has-type]
+        flags: int = regex_flags or self.global_regex_flags or 0
+        patterns: list[Pattern] = list(self.patterns)  # type: ignore[has-type]
+        for pattern in patterns:
             for m in regex.compile(pattern.regex, flags).finditer(norm):  # regex caches it
                 for start, end in self.refine(norm, m.start(), m.end()) or ():
                     explanation = self.build_regex_explanation(
-                        self.name, pattern.name, pattern.regex, pattern.score, None, regex_flags
+                        name, pattern.name, pattern.regex, pattern.score, True, flags
                     )
                     results.append(
                         RecognizerResult(
@@ -78,7 +80,7 @@ class ProvenanceRecognizer(PatternRecognizer):
                             score=pattern.score,
                             analysis_explanation=explanation,
                             recognition_metadata={
-                                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                RecognizerResult.RECOGNIZER_NAME_KEY: name,
                                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                             },
                         )
