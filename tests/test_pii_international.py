@@ -197,6 +197,16 @@ def test_digit_zeros_are_every_unicode_digit_block() -> None:
     assert len(normalise_text("手机１３８＋")) == len("手机１３８＋")
 
 
+def test_re2_prefilter_passes_every_unicode_digit() -> None:
+    """In RE2 itself (Arrow, where ``\\d`` is ASCII only): a text with any non-ASCII digit or
+    full-width sign passes the prefilter; ordinary prose, dates and times do not."""
+    chars = [chr(z + i) for z in DIGIT_ZEROS for i in range(10)] + ["＋", "－", "＠"]
+    texts = [f"普通文本{c}结束" for c in chars]
+    assert all(pc.match_substring_regex(pa.array(texts), PREFILTER).to_pylist())
+    plain = ["普通的中文文本。", "Plain prose, 2026-11-23 at 12:30, 150 fixes, v2.10."]
+    assert pc.match_substring_regex(pa.array(plain), PREFILTER).to_pylist() == [False, False]
+
+
 def _planted(kind: str, draw: Any) -> str:
     import random
 
