@@ -275,7 +275,7 @@ CREATE TABLE pii_hits (
   minor           BOOLEAN
 );
 COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
-COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, BANK_CARD, CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS.';
+COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, PHONE_NUMBER (any country), BANK_CARD (any card scheme), CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS (IPv4 or IPv6).';
 COMMENT ON COLUMN pii_hits.record_key IS 'The record''s key as stored in every record-level table: readable, or masked with ~ and a keyed hash when it holds an identifier.';
 COMMENT ON COLUMN pii_hits.start_pos IS 'Character offset in the record''s text; NULL when the identifier is in the record''s key (id_field), not its text.';
 COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';

@@ -198,6 +198,7 @@ def pi_lookup(
     stored, masked with a keyed hash when they hold an identifier (z***@example.com~3fa9…).
     """
     from provenance.pii.protect import load_key, value_hash
+    from provenance.pii.recognizers import ENTITY_TYPES
 
     wanted = list(value or [])
     if values_file is not None:
@@ -210,7 +211,7 @@ def pi_lookup(
     if not wanted:
         fail(BadInput("give --value IDENTIFIER (repeatable) or --file FILE"))
     key = load_key()
-    types = ("CN_MOBILE", "BANK_CARD", "EMAIL_ADDRESS", "CN_RESIDENT_ID")
+    types = ENTITY_TYPES  # every type the scanner reports, hashed as the scanner hashes it
     hashes: dict[str, int] = {}
     for i, v in enumerate(wanted, 1):
         for t in types:

@@ -49,6 +49,7 @@ ENTITY_ZH = {
     "CN_RESIDENT_ID": "居民身份证号",
     "CN_RESIDENCE_PERMIT": "居住证号",
     "CN_MOBILE": "手机号",
+    "PHONE_NUMBER": "电话号码",
     "BANK_CARD": "银行卡号",
     "CN_USCC": "统一社会信用代码",
     "CN_PASSPORT": "护照号",

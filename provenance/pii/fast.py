@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import regex
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerResult
 
+from provenance.pii.identifiers import normalise_text
 from provenance.pii.nlp import guess_language
 from provenance.pii.prefilter import PREFILTER, combined
 from provenance.pii.windows import analyze_windows
@@ -174,8 +175,10 @@ class FastAnalyzer:
         return shifted
 
     def _raw_spans(self, text: str, lang: str) -> list[tuple[int, int, str, float]]:
-        """Pattern matches that survive validation, scored as presidio's PatternRecognizer does."""
-        out = []
+        """Pattern matches that survive validation, scored as presidio's PatternRecognizer does
+        (on the text with Unicode digits as ASCII, as our recognizers see it; same offsets)."""
+        text = normalise_text(text)
+        out: list[tuple[int, int, str, float]] = []
         seen: dict[str, bool] = {}
         regions: list[tuple[int, int]] | None = None
         for rec, rx, score, guard, anchored in self.compiled[lang]:
@@ -190,9 +193,14 @@ class FastAnalyzer:
                     if not seen[guard.pattern]:
                         continue
                 matches = list(rx.finditer(text))
+            refined = getattr(rec, "refine", None)
             for m in matches:
                 start, end = m.span()
                 if start == end:
+                    continue
+                spans = refined(text, start, end) if refined is not None else None
+                if spans is not None:  # a candidate: the recognizer says where the values are
+                    out.extend((a, b, rec.supported_entities[0], score) for a, b in spans)
                     continue
                 value = text[start:end]
                 valid = rec.validate_result(value)

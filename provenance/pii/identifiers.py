@@ -54,3 +54,56 @@ def uscc_ok(value: str) -> bool:
         return False
     total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(v[:17], USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31] == v[17]
+
+
+# Unicode decimal digits (category Nd) other than ASCII come in blocks of ten; these are the
+# zeros of every block (Unicode 14, Python 3.11; tests/test_pii_international.py checks the
+# list against ``unicodedata``). Full-width digits (U+FF10) are common in Chinese web text.
+DIGIT_ZEROS = (
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+)  # fmt: skip
+#: full-width forms of the non-digit characters identifiers are written with (+, -, @)
+FULLWIDTH_SIGNS = {0xFF0B: "+", 0xFF0D: "-", 0xFF20: "@"}
+_TABLE: dict[int, str] = {z + i: str(i) for z in DIGIT_ZEROS for i in range(10)}
+_TABLE.update(FULLWIDTH_SIGNS)
+#: an RE2 character class of every character :func:`normalise_text` changes
+NORMALISED_CLASS = (
+    "["
+    + "".join(f"\\x{{{z:X}}}-\\x{{{z + 9:X}}}" for z in DIGIT_ZEROS)
+    + "".join(f"\\x{{{c:X}}}" for c in FULLWIDTH_SIGNS)
+    + "]"
+)
+
+
+def normalise_text(text: str) -> str:
+    """Unicode digits (１３８, ١٢٣, …) and full-width ＋ － ＠ as ASCII, one character for one, so
+    every offset in the result is the same offset in ``text``; other characters unchanged."""
+    return text.translate(_TABLE) if not text.isascii() else text
+
+
+#: national phone formats are read as the numbering plans of these regions, by record language
+PHONE_REGIONS: dict[str, tuple[str, ...]] = {
+    "en": ("US", "GB", "IN", "AU"),
+    "zh": ("CN", "HK", "TW", "MO"),
+}
+
+
+def e164(value: str) -> str | None:
+    """The E.164 form of a phone number as written (+14045731797): a national form is read in
+    the regions of :data:`PHONE_REGIONS` in order, the first where it is valid; None if none."""
+    import phonenumbers  # only when a phone number is hashed or looked up
+
+    for regions in PHONE_REGIONS.values():
+        for region in regions:
+            try:
+                number = phonenumbers.parse(value, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import re
 import secrets
 from pathlib import Path
+
+from provenance.pii.identifiers import e164, normalise_text
 
 KEY_ENV = "PROVENANCE_PII_KEY"
 KEY_FILE_ENV = "PROVENANCE_PII_KEY_FILE"
@@ -47,10 +50,19 @@ def load_key() -> bytes:
 
 
 def normalise(entity_type: str, value: str) -> str:
-    """Canonical form, so 138-1234-5678 and +86 13812345678 hash alike."""
-    v = value.strip()
+    """Canonical form, so 138-1234-5678 and +86 13812345678 hash alike, (404) 573-1797 and
+    +1 404 573 1797 too (E.164), １３８… and 138… too (Unicode digits as ASCII), and an IPv6
+    address in any spelling (its compressed form)."""
+    v = normalise_text(value.strip())
+    if entity_type == "PHONE_NUMBER":
+        return e164(v) or "+" + re.sub(r"[^0-9]", "", v)
+    if entity_type == "IP_ADDRESS":
+        try:
+            return str(ipaddress.ip_address(v))
+        except ValueError:
+            return v.upper()
     if entity_type in ("CN_MOBILE", "BANK_CARD"):
-        digits = re.sub(r"\D", "", v)
+        digits = re.sub(r"[^0-9]", "", v)
         return digits[-11:] if entity_type == "CN_MOBILE" else digits
     if entity_type == "EMAIL_ADDRESS":
         return v.lower()

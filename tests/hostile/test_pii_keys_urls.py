@@ -84,7 +84,8 @@ URL_CASES = [
     ("https://a.cn/u/13812345678/posts", "https://a.cn/u/138******78~"),
     ("https://a.cn/u/zhang.san%40example.com", "https://a.cn/u/z***@example.com~"),
     ("https://a.cn/%E6%96%B0%E9%97%BB/1", "https://a.cn/%E6%96%B0%E9%97%BB/1"),
-    ("http://[::1/broken", "http://[::1/broken"),  # kept: nothing a recognizer could match
+    ("http://[fe80/broken", "http://[fe80/broken"),  # kept: nothing a recognizer could match
+    ("http://[::1/broken", ""),  # "::" may be IPv6 (a prefilter candidate), unparsable: dropped
     ("http://[::1/u/13812345678", ""),  # unparsable and a candidate: dropped
 ]
 

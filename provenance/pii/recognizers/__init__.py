@@ -14,6 +14,8 @@ from provenance.pii.recognizers.cn_resident_id import CnResidentIdRecognizer
 from provenance.pii.recognizers.cn_travel_permit import CnTravelPermitRecognizer
 from provenance.pii.recognizers.cn_uscc import CnUsccRecognizer
 from provenance.pii.recognizers.email_ip import EmailRecognizer, IpAddressRecognizer
+from provenance.pii.recognizers.ipv6 import Ipv6Recognizer
+from provenance.pii.recognizers.phone import PhoneRecognizer
 
 RECOGNIZERS: tuple[type[ProvenanceRecognizer], ...] = (
     CnResidentIdRecognizer,
@@ -27,7 +29,11 @@ RECOGNIZERS: tuple[type[ProvenanceRecognizer], ...] = (
     CnAddressRecognizer,
     EmailRecognizer,
     IpAddressRecognizer,
+    Ipv6Recognizer,
+    PhoneRecognizer,
 )
+#: every entity type our recognizers report, in registry order
+ENTITY_TYPES: tuple[str, ...] = tuple(dict.fromkeys(cls.ENTITY for cls in RECOGNIZERS))
 
 
 def all_recognizers(languages: tuple[str, ...] = ("en", "zh")) -> list[EntityRecognizer]:
@@ -35,4 +41,4 @@ def all_recognizers(languages: tuple[str, ...] = ("en", "zh")) -> list[EntityRec
     return [cls(supported_language=lang) for lang in languages for cls in RECOGNIZERS]
 
 
-__all__ = ["RECOGNIZERS", "all_recognizers"]
+__all__ = ["ENTITY_TYPES", "RECOGNIZERS", "all_recognizers"]

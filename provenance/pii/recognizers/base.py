@@ -3,13 +3,22 @@
 Stock patterns bound identifiers with ``\\b``, which fails when an identifier is glued to Chinese
 text (手机13812345678，): a Han character is a word character, so there is no boundary. Our
 patterns use look-arounds on ASCII letters and digits instead.
+
+Every recognizer sees the text with Unicode digits as ASCII (:func:`normalise_text`, one
+character for one, so offsets need no mapping back): １３８１２３４５６７８ is a mobile number.
+A recognizer whose regex only finds candidates (phone numbers) refines each match into the
+exact spans with :meth:`ProvenanceRecognizer.refine`; presidio's engine and the fast path both
+go through it.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+
+from provenance.pii.identifiers import normalise_text
 
 L = r"(?<![0-9A-Za-z])"  # not preceded by an ASCII letter or digit
 R = r"(?![0-9A-Za-z])"  # not followed by one
@@ -36,3 +45,44 @@ class ProvenanceRecognizer(PatternRecognizer):
             supported_language=supported_language,
             name=f"{type(self).__name__}",
         )
+
+    def refine(self, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+        """Exact spans inside a pattern match of ``text`` (normalised); None: the match itself,
+        validated by ``validate_result`` as presidio does."""
+        return None
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """presidio's pattern analysis on the normalised text (same length, same offsets)."""
+        norm = normalise_text(text)
+        if type(self).refine is ProvenanceRecognizer.refine:
+            return super().analyze(norm, entities, nlp_artifacts, regex_flags)
+        results = []
+        name = str(self.name)  # type: ignore[has-type]
+        flags: int = regex_flags or self.global_regex_flags or 0
+        patterns: list[Pattern] = list(self.patterns)  # type: ignore[has-type]
+        for pattern in patterns:
+            for m in regex.compile(pattern.regex, flags).finditer(norm):  # regex caches it
+                for start, end in self.refine(norm, m.start(), m.end()) or ():
+                    explanation = self.build_regex_explanation(
+                        name, pattern.name, pattern.regex, pattern.score, True, flags
+                    )
+                    results.append(
+                        RecognizerResult(
+                            entity_type=self.supported_entities[0],
+                            start=start,
+                            end=end,
+                            score=pattern.score,
+                            analysis_explanation=explanation,
+                            recognition_metadata={
+                                RecognizerResult.RECOGNIZER_NAME_KEY: name,
+                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                            },
+                        )
+                    )
+        return EntityRecognizer.remove_duplicates(results)

@@ -1,4 +1,4 @@
-"""E-mail and IPv4 addresses with boundaries that work next to Chinese text.
+"""E-mail and IPv4 addresses (IPv6: :mod:`.ipv6`) with boundaries that work next to Chinese text.
 
 presidio's EmailRecognizer validates the domain with tldextract, whose default extractor
 downloads the public suffix list; ours uses tldextract's bundled snapshot only (offline).
@@ -20,6 +20,10 @@ def _offline_extract() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+# not after a digit or dot, nor after v / version / ver. / release / 版本(号), with a space or colon
+_NOT_VERSION = r"(?<![0-9.])(?<!(?<![A-Za-z])v)(?<!(?:version|ver\.|release|版本号?)[ :：]{0,2})"
+
+
 class EmailRecognizer(ProvenanceRecognizer):
     ENTITY: ClassVar[str] = "EMAIL_ADDRESS"
     REQUIRES: ClassVar[str | None] = "@"
@@ -37,13 +41,16 @@ class EmailRecognizer(ProvenanceRecognizer):
 
 
 class IpAddressRecognizer(ProvenanceRecognizer):
+    """IPv4 — but not a version string: v1.2.3.4, version 1.2.3.4, 版本 1.2.3.4."""
+
     ENTITY: ClassVar[str] = "IP_ADDRESS"
     DIGIT_ANCHORED: ClassVar[bool] = True
     REQUIRES: ClassVar[str | None] = r"\d\.\d"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         (
             "ipv4",
-            r"(?<![0-9.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\.?\d)",
+            _NOT_VERSION
+            + r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\.?\d)",
             0.6,
         ),
     ]
