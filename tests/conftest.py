@@ -86,6 +86,15 @@ def cli(
     )
 
 
+def refused(res: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """Assert exit 2 (bad input) with every needle in stderr and no traceback; return stderr."""
+    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr[-2000:])
+    assert "Traceback" not in res.stderr
+    for needle in needles:
+        assert needle in res.stderr, (needle, res.stderr[-2000:])
+    return res.stderr
+
+
 def write_jsonl(path: Path, rows: list[dict[str, Any]], compress: bool = False) -> Path:
     """Write rows as JSON lines (gzip when ``compress``)."""
     path.parent.mkdir(parents=True, exist_ok=True)

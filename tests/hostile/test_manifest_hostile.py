@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,27 +21,12 @@ import pytest
 
 from provenance.errors import BadInput
 from provenance.manifest import load_manifest
-from tests.conftest import BASE_MANIFEST, Corpus
+from tests.conftest import BASE_MANIFEST, Corpus, cli, refused
 
 
 def validate(path: Path, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """``provenance validate`` in a subprocess; a hang fails the test instead of blocking it."""
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", "validate", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-
-
-def refused(res: subprocess.CompletedProcess[str], *needles: str) -> str:
-    """Assert exit 2 with every needle in stderr and no traceback; return stderr."""
-    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr[-2000:])
-    assert "Traceback" not in res.stderr
-    for needle in needles:
-        assert needle in res.stderr, (needle, res.stderr[-2000:])
-    return res.stderr
+    return cli("validate", str(path), timeout=timeout)
 
 
 @contextmanager

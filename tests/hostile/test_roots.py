@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,26 +20,7 @@ from provenance.errors import BadInput
 from provenance.manifest import load_manifest
 from provenance.manifest.paths import compile_glob, glob_match, walk
 from provenance.plan import make_plan
-from tests.conftest import Corpus
-
-
-def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """The CLI in a subprocess, with a time limit (a hang fails the test)."""
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-
-
-def refused(res: subprocess.CompletedProcess[str], *needles: str) -> str:
-    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr[-2000:])
-    assert "Traceback" not in res.stderr
-    for needle in needles:
-        assert needle in res.stderr, (needle, res.stderr[-2000:])
-    return res.stderr
+from tests.conftest import Corpus, cli, refused
 
 
 def root_problem(corpus: Corpus, path: str, allow: list[Any] | None = None) -> str:
