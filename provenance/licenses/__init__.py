@@ -7,7 +7,7 @@ no-derivatives, and whether the terms forbid training competing models.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,11 @@ def _combine(op: str, parts: list[Terms]) -> Terms:
     )
 
 
+def _term_values(source: Terms | LicenseVerdict) -> dict[str, Any]:
+    """The fields of :class:`Terms`, read from terms or a verdict (which carries them all)."""
+    return {f.name: getattr(source, f.name) for f in fields(Terms)}
+
+
 class LicenseIndex:
     """Classifier over one set of rule data; results are cached per input string."""
 
@@ -144,15 +149,9 @@ class LicenseIndex:
             input=text,
             outcome=outcome,
             spdx=spdx_expr,
-            category=terms.category,
-            commercial_use=terms.commercial_use,
-            attribution_required=terms.attribution_required,
-            share_alike=terms.share_alike,
-            no_derivatives=terms.no_derivatives,
-            forbids_competing_models=terms.forbids_competing_models,
+            **_term_values(terms),
             confidence=confidence,
             reason=reason,
-            rank=terms.rank,
             rule=rule,
             candidates=candidates,
             dpi_class=dpi_class(terms.category, terms.commercial_use),
@@ -181,15 +180,8 @@ class LicenseIndex:
             return self._expr_terms(v.spdx)
         if v.candidates:
             return self._shared(v.candidates)
-        return Terms(  # the verdict's own terms (the DPI catalogue sets commercial use)
-            category=v.category,
-            rank=v.rank,
-            commercial_use=v.commercial_use,
-            attribution_required=v.attribution_required,
-            share_alike=v.share_alike,
-            no_derivatives=v.no_derivatives,
-            forbids_competing_models=v.forbids_competing_models,
-        )
+        # the verdict's own terms (the DPI catalogue sets commercial use)
+        return Terms(**_term_values(v))
 
     def _leaf_terms(self, leaf: Leaf) -> Terms:
         if leaf.spdx is None:
