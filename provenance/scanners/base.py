@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from provenance.plan import Shard
 from provenance.readers import ReadStats
+from provenance.tables import Output
 
 
 class NoSettings(BaseModel):
@@ -41,8 +42,9 @@ class Scanner:
     name: ClassVar[str]
     version: ClassVar[str]
     Settings: ClassVar[type[BaseModel]] = NoSettings
-    #: dossier tables this scanner writes (for staging and for clearing a shard on resume)
-    outputs: ClassVar[tuple[str, ...]] = ()
+    #: dossier tables this scanner writes per shard: the one declaration the DDL, the resume
+    #: clean-up and a pipeline's check inputs are derived from (provenance.tables)
+    outputs: ClassVar[tuple[Output, ...]] = ()
 
     def __init__(self, settings: BaseModel) -> None:
         self.settings = settings

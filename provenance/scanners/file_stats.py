@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from provenance.scanners.base import Scanner, ShardContext
+from provenance.tables import Output
 
 FILE_STATS_SCHEMA = pa.schema(
     [
@@ -45,7 +46,7 @@ class FileStats(Scanner):
 
     name: ClassVar[str] = "file_stats"
     version: ClassVar[str] = "2"
-    outputs: ClassVar[tuple[str, ...]] = ("file_stats",)
+    outputs: ClassVar[tuple[Output, ...]] = (Output("file_stats", FILE_STATS_SCHEMA),)
 
     def __init__(self, settings: object) -> None:
         super().__init__(settings)  # type: ignore[arg-type]

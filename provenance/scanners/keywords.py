@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from provenance.scanners.base import Scanner, ShardContext
+from provenance.tables import Output
 
 COUNTS_SCHEMA = pa.schema(
     [
@@ -52,7 +53,7 @@ class KeywordFilter(Scanner):
 
     name: ClassVar[str] = "keyword_filter"
     version: ClassVar[str] = "1"
-    outputs: ClassVar[tuple[str, ...]] = ("keyword_counts",)
+    outputs: ClassVar[tuple[Output, ...]] = (Output("keyword_counts", COUNTS_SCHEMA),)
 
     def __init__(self, settings: object) -> None:
         super().__init__(settings)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.shingles import datasketch_permutations, shingle_batch, signatures
+from provenance.tables import Output
 
 HASH_SCHEMA = pa.schema(
     [
@@ -73,7 +74,10 @@ class MinHashScanner(Scanner):
     name: ClassVar[str] = "minhash"
     version: ClassVar[str] = "2"
     Settings: ClassVar[type[BaseModel]] = MinHashSettings
-    outputs: ClassVar[tuple[str, ...]] = ("record_hashes", "minhash_signatures")
+    outputs: ClassVar[tuple[Output, ...]] = (
+        Output("record_hashes", HASH_SCHEMA),
+        Output("minhash_signatures", SIG_SCHEMA),
+    )
 
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)

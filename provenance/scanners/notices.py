@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.scanners.base import Scanner, ShardContext
+from provenance.tables import Output
 
 # kind → (RE2 pattern for Arrow, Python pattern for positions, is a reservation of rights)
 PATTERNS: dict[str, tuple[str, bool]] = {
@@ -106,7 +107,10 @@ class RightsNotices(Scanner):
     name: ClassVar[str] = "rights_notices"
     version: ClassVar[str] = "1"
     Settings: ClassVar[type[BaseModel]] = NoticeSettings
-    outputs: ClassVar[tuple[str, ...]] = ("rights_notices", "rights_notice_counts")
+    outputs: ClassVar[tuple[Output, ...]] = (
+        Output("rights_notices", HITS_SCHEMA),
+        Output("rights_notice_counts", COUNTS_SCHEMA),
+    )
 
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)

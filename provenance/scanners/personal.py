@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from provenance.dates import parse_date
 from provenance.errors import BadInput
 from provenance.scanners.base import Scanner, ShardContext
+from provenance.tables import Output
 
 HITS_SCHEMA = pa.schema(
     [
@@ -75,7 +76,10 @@ class PersonalInformation(Scanner):
     name: ClassVar[str] = "personal_information"
     version: ClassVar[str] = "1"
     Settings: ClassVar[type[BaseModel]] = PersonalSettings
-    outputs: ClassVar[tuple[str, ...]] = ("pii_hits", "pii_counts")
+    outputs: ClassVar[tuple[Output, ...]] = (
+        Output("pii_hits", HITS_SCHEMA),
+        Output("pii_counts", COUNTS_SCHEMA),
+    )
 
     @classmethod
     def prepare(cls, settings: BaseModel, pipeline_dir: Path) -> BaseModel:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from provenance.dates import parse_utc
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
+from provenance.tables import Output
 
 PARTS_SCHEMA = pa.schema(
     [
@@ -68,7 +69,7 @@ class CorpusStats(Scanner):
     name: ClassVar[str] = "corpus_stats"
     version: ClassVar[str] = "1"
     Settings: ClassVar[type[BaseModel]] = StatsSettings
-    outputs: ClassVar[tuple[str, ...]] = ("stat_parts",)
+    outputs: ClassVar[tuple[Output, ...]] = (Output("stat_parts", PARTS_SCHEMA),)
 
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)
