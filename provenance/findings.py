@@ -1,7 +1,11 @@
 """Findings: what a check concludes, tied to a requirement id and an article, in two languages.
 
-Every finding carries ``message_en`` and ``message_zh`` rendered from one bilingual
-:class:`Message` template, so the two texts can never drift apart in what they report.
+Every finding code is declared once, as a :class:`FindingCode` beside the check that raises it:
+its requirement id (REGULATION.md), article, default severity and bilingual message. The
+registry :data:`CODES` is what a pipeline's ``[severity]`` keys are validated against and what
+README's findings table is generated from. Every finding carries ``message_en`` and
+``message_zh`` rendered from the code's one bilingual template, so the two texts can never drift
+apart in what they report.
 """
 
 from __future__ import annotations
@@ -26,6 +30,48 @@ class Message:
     def render(self, **values: Any) -> tuple[str, str]:
         """Fill both templates with the same values."""
         return self.en.format(**values), self.zh.format(**values)
+
+
+@dataclass(frozen=True)
+class FindingCode:
+    """One finding code: the single declaration of what it means and how it is worded.
+
+    ``variants`` are alternative wordings of the same conclusion (e.g. "nothing could be read"
+    for ``malformed_records`` when no record survived), chosen with ``find(..., variant=…)``.
+    """
+
+    code: str
+    requirement: str
+    article: str
+    severity: Severity
+    en: str
+    zh: str
+    variants: tuple[tuple[str, Message], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"finding code {self.code}: unknown severity {self.severity!r}")
+        if self.code in CODES:
+            raise ValueError(f"finding code {self.code!r} is declared twice")
+        CODES[self.code] = self
+
+    @property
+    def message(self) -> Message:
+        """The default bilingual template."""
+        return Message(self.en, self.zh)
+
+    def wording(self, variant: str | None = None) -> Message:
+        """The template of ``variant`` (None: the default)."""
+        if variant is None:
+            return self.message
+        found = dict(self.variants).get(variant)
+        if found is None:
+            raise KeyError(f"finding code {self.code} has no variant {variant!r}")
+        return found
+
+
+#: every finding code, by code: filled as check modules declare theirs (import provenance.checks)
+CODES: dict[str, FindingCode] = {}
 
 
 @dataclass

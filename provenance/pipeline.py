@@ -8,6 +8,7 @@ reported at once, and unknown names list the known ones.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -128,6 +129,63 @@ def _steps(
     return out
 
 
+def _severity_problems(severity: Any, checks: list[str], file: str) -> list[Problem]:
+    """``[severity]`` keys must be finding codes of a check this pipeline enables."""
+    if not isinstance(severity, dict):
+        return [Problem(file, "severity", "must be a table of finding code = severity")]
+    owner = {code.code: name for name, cls in CHECKS.items() for code in cls.codes}
+    problems = []
+    for code, level in severity.items():
+        if level not in SEVERITIES:
+            problems.append(
+                Problem(file, f"severity.{code}", f"must be one of {', '.join(SEVERITIES)}")
+            )
+        if code not in owner:
+            near = difflib.get_close_matches(code, list(owner), n=3)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            problems.append(
+                Problem(
+                    file,
+                    f"severity.{code}",
+                    f"unknown finding code{hint} (README lists every code)",
+                    code="unknown",
+                )
+            )
+        elif owner[code] not in checks:
+            problems.append(
+                Problem(
+                    file,
+                    f"severity.{code}",
+                    f"is raised by check {owner[code]}, which this pipeline does not enable; "
+                    f"add [checks.{owner[code]}] or remove the key",
+                    code="missing_step",
+                )
+            )
+    return problems
+
+
+def _missing_steps(checks: list[Check], scanners: list[str], file: str) -> list[Problem]:
+    """Every table a check needs must be written by a step this pipeline enables."""
+    writer = {o.table: f"scanners.{n}" for n, cls in SCANNERS.items() for o in cls.outputs}
+    writer |= {o.table: f"checks.{n}" for n, cls in CHECKS.items() for o in cls.writes}
+    enabled = {f"scanners.{n}" for n in scanners} | {f"checks.{c.name}" for c in checks}
+    problems = []
+    for check in checks:
+        for table in check.needs:
+            step = writer.get(table)
+            if step is not None and step not in enabled:
+                problems.append(
+                    Problem(
+                        file,
+                        f"checks.{check.name}",
+                        f"reads table {table}, which only [{step}] writes, and this pipeline "
+                        f"does not enable it: add [{step}] or remove [checks.{check.name}]",
+                        code="missing_step",
+                    )
+                )
+    return problems
+
+
 def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pipeline:
     """Load, validate and prepare a pipeline; raise :class:`BadInput` listing every problem."""
     path = resolve_pipeline(name_or_path, default)
@@ -160,11 +218,8 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
     checks: list[Check] = [CHECKS[name](settings) for name, settings in check_settings]
     scanner_settings = _steps("scanners", "scanner", SCANNERS, doc, file, problems)
     severity = doc.get("severity", {})
-    for code, level in severity.items():
-        if level not in SEVERITIES:
-            problems.append(
-                Problem(file, f"severity.{code}", f"must be one of {', '.join(SEVERITIES)}")
-            )
+    problems += _severity_problems(severity, [n for n, _ in check_settings], file)
+    problems += _missing_steps(checks, [n for n, _ in scanner_settings], file)
     if problems:
         raise BadInput(f"pipeline {path} has {len(problems)} problem(s)", problems)
     for check in checks:

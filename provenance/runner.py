@@ -21,10 +21,8 @@ from typing import Any, Protocol
 import duckdb
 
 from provenance import __version__
-from provenance.checks import CheckContext
+from provenance.checks.phase import conclude
 from provenance.errors import (
-    EXIT_BLOCKING,
-    EXIT_OK,
     BadInput,
     InternalError,
     RunInterrupted,
@@ -272,32 +270,10 @@ def _execute(
         _fault(committed)
     progress.stop()
     progress.phase("running checks")
-    ctx = CheckContext(
-        lm=lm,
-        plan=plan,
-        pipeline_dir=pipe.path.parent,
-        file_status=store.file_summary(run_id),
-        severity_overrides=pipe.severity,
-        run_id=run_id,
-        sql=lambda sql, params: store.query(sql, params)[1],
-    )
-    findings: list[Finding] = []
-    tables: dict[str, list[dict[str, Any]]] = {}
-    ctx.check_requirements = [c.requirements for c in pipe.checks]
-    for check in pipe.checks:
-        ctx.prior_findings = list(findings)
-        out = check.run(ctx)
-        findings += out.findings
-        for name, rows in out.tables.items():
-            tables.setdefault(name, []).extend(rows)
-    exit_code = (
-        EXIT_BLOCKING if any(is_blocking(f.severity, pipe.fail_on) for f in findings) else EXIT_OK
-    )
-    progress.phase("committing run")
-    store.finish_run(
-        run_id, [f.as_row(run_id, i) for i, f in enumerate(findings, 1)], tables, exit_code
-    )
-    unreadable = sum(1 for s in ctx.file_status.values() if s[0] == "error") + sum(
+    done_checks = conclude(store, run_id, lm, plan, pipe)
+    findings, exit_code = done_checks.findings, done_checks.exit_code
+    file_status = store.file_summary(run_id)
+    unreadable = sum(1 for s in file_status.values() if s[0] == "error") + sum(
         1 for f in plan.files if f.error
     )
     return RunResult(

@@ -36,16 +36,6 @@ SHARD_TABLES = (
     "minhash_signatures",
     "keyword_counts",
 )
-# Tables written when the run commits: replaced wholesale on resume.
-RUN_TABLES = (
-    "findings",
-    "evidence",
-    "crawl_checks",
-    "stats",
-    "source_licenses",
-    "pii_summary",
-    "duplicates",
-)
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """
@@ -230,38 +220,56 @@ class Store:
         rows = self.con.execute("SELECT shard_id FROM shards WHERE run_id = ?", [run_id]).fetchall()
         return {r[0] for r in rows}
 
-    def finish_run(
-        self,
-        run_id: str,
-        findings: list[dict[str, Any]],
-        tables: Mapping[str, pa.Table | list[dict[str, Any]]],
-        exit_code: int,
-    ) -> None:
-        """Commit the run: findings, run-level tables, per-file totals and status, atomically."""
-        with self.transaction():
-            for table in RUN_TABLES:
-                self.con.execute(f"DELETE FROM {ident(table)} WHERE run_id = ?", [run_id])
-            self.insert("findings", findings, run_id)
-            for table, data in tables.items():
-                self.insert(table, data, run_id)
+    def clear_run(self, run_id: str, tables: Iterable[str]) -> None:
+        """Delete a run's rows of the tables written when it commits (a recommit replaces them)."""
+        for table in tables:
+            self.con.execute(f"DELETE FROM {ident(table)} WHERE run_id = ?", [run_id])
+
+    def scope_views(self, run_id: str, tables: Iterable[str], prefix: str) -> None:
+        """Temporary views ``<prefix><table>``: the run's rows only, and for tables keyed by
+        ``file_id`` the file's ``source_id`` and ``dataset_id`` joined on (checks read these)."""
+        self.con.execute("SET VARIABLE provenance_run = ?", [run_id])
+        columns: dict[str, set[str]] = {}
+        for table, column in self.con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
+            "current_database() AND schema_name = 'main'"
+        ).fetchall():
+            columns.setdefault(table, set()).add(column)
+        for table in dict.fromkeys(tables):
+            view, cols = ident(prefix + table), columns.get(table, set())
+            if "file_id" in cols and "source_id" not in cols:
+                body = (
+                    f"SELECT t.*, f.source_id, f.dataset_id FROM {ident(table)} t JOIN files f "
+                    "ON f.run_id = t.run_id AND f.file_id = t.file_id"
+                )
+            else:
+                body = f"SELECT * FROM {ident(table)} t"
             self.con.execute(
-                f"""
-                UPDATE files SET status = t.status, error = t.error, sha256 = t.sha256, records = t.records
-                FROM ({_FILE_SUMMARY_SQL}) t
-                WHERE files.run_id = ? AND files.file_id = t.file_id AND files.status <> 'error'
-                """,
-                [run_id, run_id],
+                f"CREATE OR REPLACE TEMP VIEW {view} AS {body} "
+                "WHERE t.run_id = getvariable('provenance_run')"
             )
-            self.con.execute(
-                """UPDATE sources SET license_spdx = l.spdx, license_category = l.category
-                   FROM source_licenses l
-                   WHERE sources.run_id = ? AND l.run_id = ? AND l.source_id = sources.source_id""",
-                [run_id, run_id],
-            )
-            self.con.execute(
-                "UPDATE runs SET status = 'complete', finished_at = ?, exit_code = ? WHERE run_id = ?",
-                [utcnow(), exit_code, run_id],
-            )
+
+    def complete_run(self, run_id: str, exit_code: int) -> None:
+        """Per-file totals and licence columns from the committed results; status complete.
+        Call inside the transaction that wrote the run's findings."""
+        self.con.execute(
+            f"""
+            UPDATE files SET status = t.status, error = t.error, sha256 = t.sha256, records = t.records
+            FROM ({_FILE_SUMMARY_SQL}) t
+            WHERE files.run_id = ? AND files.file_id = t.file_id AND files.status <> 'error'
+            """,
+            [run_id, run_id],
+        )
+        self.con.execute(
+            """UPDATE sources SET license_spdx = l.spdx, license_category = l.category
+               FROM source_licenses l
+               WHERE sources.run_id = ? AND l.run_id = ? AND l.source_id = sources.source_id""",
+            [run_id, run_id],
+        )
+        self.con.execute(
+            "UPDATE runs SET status = 'complete', finished_at = ?, exit_code = ? WHERE run_id = ?",
+            [utcnow(), exit_code, run_id],
+        )
 
     def fail_run(self, run_id: str, error: str) -> None:
         """Mark a run ``failed``; its staged shards stay for ``--resume``."""

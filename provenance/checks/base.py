@@ -1,14 +1,26 @@
 """Run-level checks: conclusions over the manifest, the plan and what the scan recorded.
 
-A check never raises for what it finds: a failed requirement is a :class:`Finding`. It may
-also return rows for dossier tables (``evidence``, ``crawl_checks``). Each check declares the
-requirement ids (REGULATION.md) it implements and a pydantic model for its pipeline settings.
+A check is a stateless function of its context: :meth:`Check.check` reads the manifest, the
+documents it points to and the run's tables, and reports through the context (``ctx.find`` for
+a finding, ``ctx.row`` for a dossier row, ``ctx.execute`` for an ``INSERT … SELECT`` reducer).
+Each check declares, once:
+
+* ``requirements`` — the REGULATION.md ids it implements;
+* ``codes`` — its :class:`~provenance.findings.FindingCode` s (nothing else may be raised);
+* ``needs`` — the tables it reads (scanner outputs, or run tables of other checks); a pipeline
+  that enables the check without the step writing one of them is refused;
+* ``after`` — checks that must run before it when they are in the pipeline;
+* ``writes`` — the run tables it fills (replaced wholesale when a run commits);
+* ``final`` — it concludes over the other checks' findings (the assessment).
+
+A check never raises for what it finds: a failed requirement is a finding.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +28,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from provenance.errors import ShardError
-from provenance.findings import Finding, Message, Severity, make_finding
+from provenance.checks.documents import Documents, EvidenceFile
+from provenance.findings import Finding, FindingCode, Severity, make_finding
 from provenance.manifest import LoadedManifest
 from provenance.plan import Plan
-from provenance.readers import read_records
+from provenance.tables import Output
 
 SUBJECT_ZH = {
     "source": "来源",
@@ -30,104 +42,20 @@ SUBJECT_ZH = {
     "run": "本次运行",
 }
 
+#: tables every check may read without declaring them: the run's manifest rows and shard markers
+BASE_TABLES = ("datasets", "sources", "models", "files", "shards")
+#: the prefix of the temporary views that scope a table to the run being committed
+VIEW_PREFIX = "run_"
+_VIEW_REF = re.compile(r"\brun_(?!id\b)([a-z_0-9]+)\b")  # run_id is a column, not a view
+_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+([a-z_0-9]+)\b", re.IGNORECASE)
+
+Rows = list[Any]  # tuples from DuckDB
+
 
 class NoSettings(BaseModel):
     """Settings of a check that takes none; unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-@dataclass
-class EvidenceFile:
-    """An evidence document hashed at audit time."""
-
-    path: Path
-    status: str  # ok / missing / unreadable
-    sha256: str | None = None
-    bytes: int | None = None
-
-
-@dataclass
-class CheckContext:
-    """Everything a run-level check may look at."""
-
-    lm: LoadedManifest
-    plan: Plan
-    pipeline_dir: Path
-    file_status: dict[str, tuple[str, str | None, int]]  # file_id → (status, error, records)
-    severity_overrides: dict[str, Severity] = field(default_factory=dict)
-    run_id: str = ""
-    #: read-only SQL over this run's staged scanner tables (run-level reducers)
-    sql: Callable[[str, list[Any]], list[tuple[Any, ...]]] = lambda q, p: []
-    #: findings of the checks that ran before this one (the assessment reads them)
-    prior_findings: list[Finding] = field(default_factory=list)
-    #: requirement ids of every check in the pipeline
-    check_requirements: list[tuple[str, ...]] = field(default_factory=list)
-    _evidence: dict[Path, EvidenceFile] = field(default_factory=dict)
-    _records: dict[Path, tuple[list[dict[str, Any]], int, str | None]] = field(default_factory=dict)
-
-    @property
-    def today(self) -> dt.date:
-        """The reference date for "before training": the planned training date, else today."""
-        return self.lm.manifest.service.training_date or dt.date.today()
-
-    def resolve(self, rel: str) -> Path:
-        """A manifest path (validated at load to stay inside allowed folders) made absolute."""
-        return (self.lm.base_dir / rel).resolve()
-
-    def display(self, path: Path) -> str:
-        """A path as shown in findings: relative to the manifest's folder where possible."""
-        try:
-            return path.relative_to(self.lm.base_dir).as_posix()
-        except ValueError:
-            return str(path)
-
-    def evidence_file(self, rel: str) -> EvidenceFile:
-        """Hash an evidence file once per run (SHA-256); a missing file is a status, not an error."""
-        path = self.resolve(rel)
-        if path not in self._evidence:
-            if not path.is_file():
-                self._evidence[path] = EvidenceFile(path, "missing")
-            else:
-                try:
-                    h = hashlib.sha256()
-                    with open(path, "rb") as fh:
-                        while chunk := fh.read(1 << 20):
-                            h.update(chunk)
-                    self._evidence[path] = EvidenceFile(
-                        path, "ok", h.hexdigest(), path.stat().st_size
-                    )
-                except OSError:
-                    self._evidence[path] = EvidenceFile(path, "unreadable")
-        return self._evidence[path]
-
-    def records(self, rel: str) -> tuple[list[dict[str, Any]], int, str | None]:
-        """Rows of a JSONL/CSV record file (collection log, consent records), read once per run.
-
-        Returns ``(rows, malformed_lines, error)``; ``error`` explains a file that is missing
-        or unreadable.
-        """
-        path = self.resolve(rel)
-        if path not in self._records:
-            if not path.is_file():
-                self._records[path] = ([], 0, f"file {rel!r} does not exist")
-            else:
-                try:
-                    rows, malformed = read_records(path)
-                    self._records[path] = (rows, malformed, None)
-                except ShardError as exc:
-                    self._records[path] = ([], 0, str(exc))
-        return self._records[path]
-
-    def verdicts(self, rel: str) -> tuple[list[str], str | None]:
-        """Review verdicts (pass / fail) of a sample file, or an error saying why it is unusable."""
-        rows, _, error = self.records(rel)
-        verdicts = [str(r.get("verdict", "")).strip().lower() for r in rows]
-        if error or not rows:
-            return [], error or "no rows"
-        if any(v not in ("pass", "fail") for v in verdicts):
-            return [], "every row needs verdict = pass or fail"
-        return verdicts, None
 
 
 @dataclass
@@ -138,32 +66,191 @@ class CheckOutput:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
+def _no_sql(sql: str, params: list[Any]) -> Rows:
+    return []
+
+
+@dataclass
+class CheckContext:
+    """Everything a run-level check may look at, and where it reports.
+
+    One context is made per run; :meth:`scoped` gives each check its own view of it, which
+    knows the check's declarations and collects its output.
+    """
+
+    lm: LoadedManifest
+    plan: Plan
+    pipeline_dir: Path
+    file_status: dict[str, tuple[str, str | None, int]]  # file_id → (status, error, records)
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    run_id: str = ""
+    #: SQL over the run's scoped views (``run_<table>``); reads, and INSERT … SELECT reducers
+    run_sql: Callable[[str, list[Any]], Rows] = _no_sql
+    #: a relation over a scoped view (duckdb.DuckDBPyRelation), given the view's name
+    relation: Callable[[str], Any] | None = None
+    #: requirement ids of every check in the pipeline (what this audit assessed at all)
+    pipeline_requirements: frozenset[str] = frozenset()
+    documents: Documents | None = None
+    step: Check | None = None
+    out: CheckOutput = field(default_factory=CheckOutput)
+
+    def __post_init__(self) -> None:
+        if self.documents is None:
+            self.documents = Documents(self.lm.base_dir)
+
+    def scoped(self, check: Check) -> CheckContext:
+        """This run's context for ``check``: its declarations, a fresh output."""
+        return dataclasses.replace(self, step=check, out=CheckOutput())
+
+    # -- the run ---------------------------------------------------------------------------
+    @property
+    def today(self) -> dt.date:
+        """The reference date for "before training": the planned training date, else today."""
+        return self.lm.manifest.service.training_date or dt.date.today()
+
+    def resolve(self, rel: str) -> Path:
+        """A manifest path made absolute."""
+        assert self.documents is not None
+        return self.documents.resolve(rel)
+
+    def display(self, path: Path) -> str:
+        """A path as shown in findings: relative to the manifest's folder where possible."""
+        try:
+            return path.relative_to(self.lm.base_dir).as_posix()
+        except ValueError:
+            return str(path)
+
+    def evidence_file(self, rel: str) -> EvidenceFile:
+        """An evidence document, hashed once per run (:meth:`Documents.evidence_file`)."""
+        assert self.documents is not None
+        return self.documents.evidence_file(rel)
+
+    def records(self, rel: str) -> tuple[list[dict[str, Any]], int, str | None]:
+        """A record file's rows, read once per run (:meth:`Documents.records`)."""
+        assert self.documents is not None
+        return self.documents.records(rel)
+
+    def verdicts(self, rel: str) -> tuple[list[str], str | None]:
+        """Review verdicts of a sample file (:meth:`Documents.verdicts`)."""
+        assert self.documents is not None
+        return self.documents.verdicts(rel)
+
+    # -- the run's tables ------------------------------------------------------------------
+    def _readable(self) -> set[str]:
+        step = self.step
+        own = {o.table for o in step.writes} if step else set()
+        return {*BASE_TABLES, *(step.needs if step else ()), *own}
+
+    def _check_refs(self, sql: str) -> None:
+        if self.step is None:
+            return
+        unknown = set(_VIEW_REF.findall(sql)) - self._readable()
+        if unknown:
+            raise AssertionError(
+                f"check {self.step.name} reads {sorted(unknown)} without declaring them in needs"
+            )
+
+    def sql(self, sql: str, params: list[Any]) -> Rows:
+        """Rows of a query over the run's scoped views (``FROM run_pii_hits``, never raw tables)."""
+        self._check_refs(sql)
+        return self.run_sql(sql, params)
+
+    def execute(self, sql: str, params: list[Any]) -> None:
+        """Run an ``INSERT INTO <table> … SELECT`` reducer into one of the check's own tables."""
+        match = _INSERT.match(sql)
+        own = {o.table for o in self.step.writes} if self.step else set()
+        if match is None or match.group(1) not in own:
+            raise AssertionError("ctx.execute takes INSERT INTO one of the check's writes tables")
+        self._check_refs(sql)
+        self.run_sql(sql, params)
+
+    def table(self, name: str) -> Any:
+        """The run's rows of ``name`` (scoped to the run; scanner tables joined to ``files`` for
+        ``source_id`` and ``dataset_id``) as a lazy DuckDB relation."""
+        if name not in self._readable():
+            raise AssertionError(f"check reads {name!r} without declaring it in needs")
+        assert self.relation is not None, "no dossier connection in this context"
+        return self.relation(VIEW_PREFIX + name)
+
+    # -- reporting -------------------------------------------------------------------------
+    def find(
+        self,
+        code: FindingCode,
+        subject: tuple[str, str],
+        evidence: dict[str, Any] | None = None,
+        /,
+        *,
+        severity: Severity | None = None,
+        requirement: str | None = None,
+        variant: str | None = None,
+        key: str = "",
+        **values: Any,
+    ) -> None:
+        """Record a finding of one of the check's codes.
+
+        ``severity`` replaces the code's default where a setting decides it (the pipeline's
+        ``[severity]`` table still has the last word); ``requirement`` names the requirement a
+        document backs where the code is shared by several (evidence files).
+        """
+        if self.step is not None and code not in self.step.codes:
+            raise AssertionError(f"check {self.step.name} raises undeclared code {code.code}")
+        level = self.severity_overrides.get(code.code, severity or code.severity)
+        self.out.findings.append(
+            make_finding(
+                requirement or code.requirement,
+                code.article,
+                level,
+                subject[0],
+                subject[1],
+                code.code,
+                code.wording(variant),
+                evidence,
+                key,
+                **values,
+            )
+        )
+
+    def row(self, table: str, **values: Any) -> None:
+        """Add a row for one of the check's ``writes`` tables."""
+        if self.step is not None and table not in {o.table for o in self.step.writes}:
+            raise AssertionError(f"check {self.step.name} writes {table!r} undeclared")
+        self.out.tables.setdefault(table, []).append(values)
+
+
 class Check:
-    """Base class of run-level checks."""
+    """Base class of run-level checks (see the module docstring for the declarations)."""
 
     name: ClassVar[str]
     requirements: ClassVar[tuple[str, ...]]
     Settings: ClassVar[type[BaseModel]] = NoSettings
+    codes: ClassVar[tuple[FindingCode, ...]] = ()
+    needs: ClassVar[tuple[str, ...]] = ()
+    after: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[Output, ...]] = ()
+    final: ClassVar[bool] = False
 
     def __init__(self, settings: BaseModel) -> None:
         self.settings = settings
-        self.out = CheckOutput()
-        self.ctx: CheckContext | None = None
+        self._legacy: CheckContext | None = None
 
     def prepare(self, pipeline_dir: Path) -> None:
         """Load and validate rule files named in the settings (raise BadInput); default: none."""
 
     def run(self, ctx: CheckContext) -> CheckOutput:
-        """Run the check and return its output."""
-        self.ctx = ctx
-        self.out = CheckOutput()
-        self.check(ctx)
-        return self.out
+        """Run the check in its own scope of ``ctx`` and return its output."""
+        scope = ctx.scoped(self)
+        self._legacy = scope
+        try:
+            self.check(scope)
+        finally:
+            self._legacy = None
+        return scope.out
 
     def check(self, ctx: CheckContext) -> None:
-        """Subclasses add findings with :meth:`find` and rows with :meth:`row`."""
+        """Subclasses report with ``ctx.find`` / ``ctx.row`` / ``ctx.execute``."""
         raise NotImplementedError
 
+    # -- transitional: the positional find of checks not yet on FindingCode -----------------
     def find(
         self,
         check_id: str,
@@ -171,20 +258,20 @@ class Check:
         severity: Severity,
         subject: tuple[str, str],
         code: str,
-        message: Message,
+        message: Any,
         evidence: dict[str, Any] | None = None,
         /,
         key: str = "",
         **values: Any,
     ) -> None:
-        """Record a finding; the pipeline's ``[severity]`` table may override the default."""
-        assert self.ctx is not None
-        severity = self.ctx.severity_overrides.get(code, severity)
-        self.out.findings.append(
+        """Deprecated positional form (removed when every check declares FindingCodes)."""
+        assert self._legacy is not None
+        level = self._legacy.severity_overrides.get(code, severity)
+        self._legacy.out.findings.append(
             make_finding(
                 check_id,
                 article,
-                severity,
+                level,
                 subject[0],
                 subject[1],
                 code,
@@ -196,5 +283,6 @@ class Check:
         )
 
     def row(self, table: str, **values: Any) -> None:
-        """Add a row for a dossier table."""
-        self.out.tables.setdefault(table, []).append(values)
+        """Deprecated: use ``ctx.row``."""
+        assert self._legacy is not None
+        self._legacy.out.tables.setdefault(table, []).append(values)

@@ -20,43 +20,79 @@ from protego import Protego
 from provenance.checks.base import Check, CheckContext
 from provenance.checks.deny import host_of
 from provenance.dates import parse_utc
-from provenance.findings import Message
+from provenance.findings import FindingCode
 from provenance.manifest import Source
 from provenance.pii.keys import Protector
 
-NO_RECORDS = Message(
+NO_RECORDS = FindingCode(
+    "collection_records_missing",
+    "SRC-07",
+    "7(1)",
+    "high",
     en="self-collected source '{source}' has no collection records (log of URL, time, crawler)",
     zh="自采来源“{source}”缺少采集记录（网址、时间、采集工具）",
 )
-LOG_UNUSABLE = Message(
+LOG_UNUSABLE = FindingCode(
+    "collection_log_unusable",
+    "SRC-07",
+    "7(1)",
+    "high",
     en="self-collected source '{source}': collection log cannot be used ({error})",
     zh="自采来源“{source}”：采集记录无法使用（{error}）",
 )
-INCOMPLETE = Message(
+INCOMPLETE = FindingCode(
+    "collection_records_incomplete",
+    "SRC-07",
+    "7(1)",
+    "medium",
     en="self-collected source '{source}': {count} of {total} collection records lack {fields}",
     zh="自采来源“{source}”：{total} 条采集记录中有 {count} 条缺少 {fields}",
 )
-NO_CRAWLER = Message(
+NO_CRAWLER = FindingCode(
+    "crawler_unnamed",
+    "SRC-07",
+    "7(1)",
+    "medium",
     en="self-collected source '{source}' names no crawler or user agent, per record or in collection.crawler",
     zh="自采来源“{source}”未注明采集工具或用户代理（逐条记录或 collection.crawler）",
 )
-AFTER_TRAINING = Message(
+AFTER_TRAINING = FindingCode(
+    "collected_after_training",
+    "SRC-07",
+    "7(1)",
+    "medium",
     en="self-collected source '{source}': {count} record(s) are dated after the training date {training}",
     zh="自采来源“{source}”：{count} 条记录的采集时间晚于训练日期 {training}",
 )
-OUTSIDE_PERIOD = Message(
+OUTSIDE_PERIOD = FindingCode(
+    "collected_outside_period",
+    "SRC-07",
+    "7(1)",
+    "low",
     en="self-collected source '{source}': {count} record(s) fall outside the declared collection period",
     zh="自采来源“{source}”：{count} 条记录不在声明的采集期间内",
 )
-DISALLOWED = Message(
+DISALLOWED = FindingCode(
+    "robots_disallowed",
+    "SRC-08",
+    "7(1)",
+    "high",
     en="self-collected source '{source}': {count} of {total} URLs were disallowed by the archived robots.txt for the crawler",
     zh="自采来源“{source}”：{total} 个网址中有 {count} 个被存档的 robots.txt 禁止该采集工具抓取",
 )
-NO_SNAPSHOT = Message(
+NO_SNAPSHOT = FindingCode(
+    "robots_snapshot_missing",
+    "SRC-08",
+    "7(1)",
+    "medium",
     en="self-collected source '{source}': no archived robots.txt for {hosts} host(s) ({urls} URLs); compliance cannot be shown",
     zh="自采来源“{source}”：{hosts} 个主机（{urls} 个网址）没有存档的 robots.txt，无法证明遵守抓取限制",
 )
-ALL_ALLOWED = Message(
+ALL_ALLOWED = FindingCode(
+    "robots_all_allowed",
+    "SRC-08",
+    "7(1)",
+    "info",
     en="self-collected source '{source}': all {total} URLs allowed by the archived robots.txt",
     zh="自采来源“{source}”：全部 {total} 个网址均为存档的 robots.txt 所允许",
 )
@@ -67,6 +103,17 @@ class CrawlCompliance(Check):
 
     name: ClassVar[str] = "crawl_compliance"
     requirements: ClassVar[tuple[str, ...]] = ("SRC-06", "SRC-07", "SRC-08")
+    codes: ClassVar[tuple[FindingCode, ...]] = (
+        NO_RECORDS,
+        LOG_UNUSABLE,
+        INCOMPLETE,
+        NO_CRAWLER,
+        AFTER_TRAINING,
+        OUTSIDE_PERIOD,
+        DISALLOWED,
+        NO_SNAPSHOT,
+        ALL_ALLOWED,
+    )
 
     def check(self, ctx: CheckContext) -> None:
         for _, src in ctx.lm.manifest.sources():
@@ -77,25 +124,13 @@ class CrawlCompliance(Check):
         subject = ("source", src.id)
         col = src.collection
         if col is None or not col.log:
-            self.find(
-                "SRC-07",
-                "7(1)",
-                "high",
-                subject,
-                "collection_records_missing",
-                NO_RECORDS,
-                source=src.id,
-            )
+            ctx.find(NO_RECORDS, subject, source=src.id)
             return
         rows, malformed, error = ctx.records(col.log)
         if error or not rows:
-            self.find(
-                "SRC-07",
-                "7(1)",
-                "high",
-                subject,
-                "collection_log_unusable",
+            ctx.find(
                 LOG_UNUSABLE,
+                subject,
                 {"path": col.log, "malformed_lines": malformed},
                 source=src.id,
                 error=error or "no rows",
@@ -117,13 +152,9 @@ class CrawlCompliance(Check):
             if t and period and not (period.start <= t.date() <= period.end):
                 outside += 1
         if lacking:
-            self.find(
-                "SRC-07",
-                "7(1)",
-                "medium",
-                subject,
-                "collection_records_incomplete",
+            ctx.find(
                 INCOMPLETE,
+                subject,
                 dict(lacking),
                 source=src.id,
                 count=max(lacking.values()),
@@ -131,34 +162,18 @@ class CrawlCompliance(Check):
                 fields=", ".join(sorted(lacking)),
             )
         if not col.crawler and not col.user_agent and not all(r.get("user_agent") for r in rows):
-            self.find(
-                "SRC-07", "7(1)", "medium", subject, "crawler_unnamed", NO_CRAWLER, source=src.id
-            )
+            ctx.find(NO_CRAWLER, subject, source=src.id)
         if late:
-            self.find(
-                "SRC-07",
-                "7(1)",
-                "medium",
-                subject,
-                "collected_after_training",
+            ctx.find(
                 AFTER_TRAINING,
+                subject,
                 {"records": late},
                 source=src.id,
                 count=late,
                 training=training,
             )
         if outside:
-            self.find(
-                "SRC-07",
-                "7(1)",
-                "low",
-                subject,
-                "collected_outside_period",
-                OUTSIDE_PERIOD,
-                {"records": outside},
-                source=src.id,
-                count=outside,
-            )
+            ctx.find(OUTSIDE_PERIOD, subject, {"records": outside}, source=src.id, count=outside)
         self._robots(ctx, src, rows)
 
     def _robots(self, ctx: CheckContext, src: Source, rows: list[dict[str, object]]) -> None:
@@ -203,43 +218,25 @@ class CrawlCompliance(Check):
         subject = ("source", src.id)
         total = len(rows)
         if disallowed:
-            self.find(
-                "SRC-08",
-                "7(1)",
-                "high",
-                subject,
-                "robots_disallowed",
+            ctx.find(
                 DISALLOWED,
+                subject,
                 {"disallowed": len(disallowed), "urls": disallowed[:50], "user_agent": default_ua},
                 source=src.id,
                 count=len(disallowed),
                 total=total,
             )
         if missing_hosts:
-            self.find(
-                "SRC-08",
-                "7(1)",
-                "medium",
-                subject,
-                "robots_snapshot_missing",
+            ctx.find(
                 NO_SNAPSHOT,
+                subject,
                 {"hosts": sorted(missing_hosts)[:100]},
                 source=src.id,
                 hosts=len(missing_hosts),
                 urls=sum(missing_hosts.values()),
             )
         if not disallowed and not missing_hosts and verdicts["allowed"]:
-            self.find(
-                "SRC-08",
-                "7(1)",
-                "info",
-                subject,
-                "robots_all_allowed",
-                ALL_ALLOWED,
-                {"urls": total},
-                source=src.id,
-                total=total,
-            )
+            ctx.find(ALL_ALLOWED, subject, {"urls": total}, source=src.id, total=total)
 
 
 def _load_robots(robots_dir: Path | None, host: str) -> tuple[Protego, str] | None:

@@ -16,17 +16,25 @@ from pydantic import BaseModel, ConfigDict
 
 from provenance.checks.base import Check, CheckContext
 from provenance.errors import BadInput, Problem
-from provenance.findings import Message
+from provenance.findings import FindingCode
 from provenance.resources import data_dir
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$")
 _ID = re.compile(r"^[^\s:]{1,200}$")
 
-ID_HIT = Message(
+ID_HIT = FindingCode(
+    "deny_listed_id",
+    "SRC-04",
+    "7(1)",
+    "blocker",
     en="{what} '{name}' is on deny list '{list}' (entry '{entry}'); rejected sources must not be used",
     zh="{what_zh}“{name}”在禁用清单“{list}”中（条目“{entry}”）；被拒绝的来源不得使用",
 )
-HOST_HIT = Message(
+HOST_HIT = FindingCode(
+    "deny_listed_domain",
+    "SRC-04",
+    "7(1)",
+    "blocker",
     en="source '{source}' holds {count} collected URL(s) from deny-listed domain '{entry}' (list '{list}')",
     zh="来源“{source}”含 {count} 条来自禁用域名“{entry}”（清单“{list}”）的采集网址",
 )
@@ -62,6 +70,10 @@ class DenyList(Check):
 
     name: ClassVar[str] = "deny_list"
     requirements: ClassVar[tuple[str, ...]] = ("SRC-04",)
+    codes: ClassVar[tuple[FindingCode, ...]] = (
+        ID_HIT,
+        HOST_HIT,
+    )
     Settings: ClassVar[type[BaseModel]] = DenySettings
 
     def prepare(self, pipeline_dir: Path) -> None:
@@ -106,14 +118,12 @@ class DenyList(Check):
         tail = low.rsplit("/", 1)[-1].removeprefix("hf:")
         return next(((e, lst) for e, lst in self.ids if e in (low, tail)), None)
 
-    def _listed(self, source_id: str, what: str, name: str, entry: str, list_name: str) -> None:
-        self.find(
-            "SRC-04",
-            "7(1)",
-            "blocker",
-            ("source", source_id),
-            "deny_listed_id",
+    def _listed(
+        self, ctx: CheckContext, source_id: str, what: str, name: str, entry: str, list_name: str
+    ) -> None:
+        ctx.find(
             ID_HIT,
+            ("source", source_id),
             {"entry": entry, "list": list_name, "matched": name},
             key=name,
             what=what,
@@ -130,11 +140,11 @@ class DenyList(Check):
             ]
             for what, name in candidates:
                 if hit := self._id_hit(name):
-                    self._listed(src.id, what, name, *hit)
+                    self._listed(ctx, src.id, what, name, *hit)
             if src.url and (host := host_of(src.url)):
                 for dom, lst in self.domains:
                     if host_matches(host, dom):
-                        self._listed(src.id, "source URL", src.url, dom, lst)
+                        self._listed(ctx, src.id, "source URL", src.url, dom, lst)
             if src.collection and src.collection.log:
                 rows, _, _ = ctx.records(src.collection.log)
                 counts: dict[tuple[str, str], int] = {}
@@ -144,13 +154,9 @@ class DenyList(Check):
                         if host and host_matches(host, dom):
                             counts[(dom, lst)] = counts.get((dom, lst), 0) + 1
                 for (dom, lst), n in sorted(counts.items()):
-                    self.find(
-                        "SRC-04",
-                        "7(1)",
-                        "blocker",
-                        ("source", src.id),
-                        "deny_listed_domain",
+                    ctx.find(
                         HOST_HIT,
+                        ("source", src.id),
                         {"entry": dom, "list": lst, "urls": n},
                         key=dom,
                         source=src.id,

@@ -19,24 +19,40 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
-from provenance.findings import Message
+from provenance.findings import FindingCode
 from provenance.measures import diversity, quantile
 
 ADDITIVE = ("records", "bytes", "characters", "tokens_est", "empty", "very_short", "garbled")
 
-SINGLE = Message(
+SINGLE = FindingCode(
+    "single_source_language",
+    "DIV-01",
+    "7(4)",
+    "medium",
     en="{language} {modality} data comes from {count} source(s) ({sources}); TC260-003 asks for multiple sources per language and modality",
     zh="{language_zh}{modality_zh}数据仅来自 {count} 个来源（{sources}）；TC260-003 要求每种语言和模态有多个来源",
 )
-FOREIGN = Message(
+FOREIGN = FindingCode(
+    "foreign_open_source_share",
+    "DIV-02",
+    "7(4)",
+    "low",
     en="foreign open-source data is {share:.1%} of the corpus by {measure} (review practice: at most {limit:.0%})",
     zh="境外开源数据占语料的 {share:.1%}（按{measure_zh}计；备案审查惯例：不超过 {limit:.0%}）",
 )
-MIX = Message(
+MIX = FindingCode(
+    "domestic_foreign_mix",
+    "DIV-02",
+    "7(4)",
+    "info",
     en="domestic / foreign mix by {measure}: {domestic:.1%} domestic, {foreign:.1%} foreign",
     zh="境内/境外数据比例（按{measure_zh}计）：境内 {domestic:.1%}，境外 {foreign:.1%}",
 )
-QUALITY = Message(
+QUALITY = FindingCode(
+    "low_quality_records",
+    "DIV-03",
+    "7(4)",
+    "low",
     en="source '{source}': {rate:.1%} of records are empty or garbled ({empty} empty, {garbled} garbled of {records})",
     zh="来源“{source}”：{rate:.1%} 的记录为空或乱码（{records} 条中空记录 {empty} 条、乱码 {garbled} 条）",
 )
@@ -84,6 +100,12 @@ class Diversity(Check):
 
     name: ClassVar[str] = "diversity"
     requirements: ClassVar[tuple[str, ...]] = ("DIV-01", "DIV-02", "DIV-03", "DOC-02")
+    codes: ClassVar[tuple[FindingCode, ...]] = (
+        MIX,
+        FOREIGN,
+        SINGLE,
+        QUALITY,
+    )
     Settings: ClassVar[type[BaseModel]] = DiversitySettings
 
     def check(self, ctx: CheckContext) -> None:
@@ -178,15 +200,17 @@ class Diversity(Check):
                     key=host,
                     value=v,
                 )
-        self._diversity(cfg, per, domains, src_of)
+        self._diversity(ctx, cfg, per, domains, src_of)
         self._div01(ctx, cfg, per, src_of)
-        self._div02(cfg, per, src_of)
-        self._div03(cfg, per)
+        self._div02(ctx, cfg, per, src_of)
+        self._div03(ctx, cfg, per)
 
     def _measure(self, cfg: DiversitySettings, metrics: dict[str, float]) -> float:
         return metrics.get(cfg.measure, 0.0)
 
-    def _diversity(self, cfg: DiversitySettings, per: Any, domains: Any, src_of: Any) -> None:
+    def _diversity(
+        self, ctx: CheckContext, cfg: DiversitySettings, per: Any, domains: Any, src_of: Any
+    ) -> None:
         dims: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for sid, langs in per.items():
             _ds, src = src_of.get(sid, (None, None))
@@ -235,13 +259,9 @@ class Diversity(Check):
                 continue
             sources = sorted(by_key.get((lang, modality), []))
             if len(sources) < 2:
-                self.find(
-                    "DIV-01",
-                    "7(4)",
-                    "medium",
-                    ("run", f"{lang}/{modality}"),
-                    "single_source_language",
+                ctx.find(
                     SINGLE,
+                    ("run", f"{lang}/{modality}"),
                     {"language": lang, "modality": modality, "sources": sources},
                     key=f"{lang}/{modality}",
                     language=lang,
@@ -252,7 +272,7 @@ class Diversity(Check):
                     sources=", ".join(sources) or "none",
                 )
 
-    def _div02(self, cfg: DiversitySettings, per: Any, src_of: Any) -> None:
+    def _div02(self, ctx: CheckContext, cfg: DiversitySettings, per: Any, src_of: Any) -> None:
         origin: dict[str, float] = defaultdict(float)
         foreign_open = 0.0
         for sid, langs in per.items():
@@ -273,13 +293,9 @@ class Diversity(Check):
             value=share,
         )
         if origin.get("foreign"):
-            self.find(
-                "DIV-02",
-                "7(4)",
-                "info",
-                ("run", "corpus"),
-                "domestic_foreign_mix",
+            ctx.find(
                 MIX,
+                ("run", "corpus"),
                 {k: v / total for k, v in origin.items()},
                 measure=cfg.measure,
                 measure_zh=MEASURE_ZH[cfg.measure],
@@ -287,13 +303,9 @@ class Diversity(Check):
                 foreign=origin.get("foreign", 0.0) / total,
             )
         if share > cfg.foreign_open_source_max:
-            self.find(
-                "DIV-02",
-                "7(4)",
-                "low",
-                ("run", "corpus"),
-                "foreign_open_source_share",
+            ctx.find(
                 FOREIGN,
+                ("run", "corpus"),
                 {"share": share, "limit": cfg.foreign_open_source_max, "measure": cfg.measure},
                 share=share,
                 limit=cfg.foreign_open_source_max,
@@ -301,19 +313,15 @@ class Diversity(Check):
                 measure_zh=MEASURE_ZH[cfg.measure],
             )
 
-    def _div03(self, cfg: DiversitySettings, per: Any) -> None:
+    def _div03(self, ctx: CheckContext, cfg: DiversitySettings, per: Any) -> None:
         for sid, langs in sorted(per.items()):
             records = sum(mt.get("records", 0.0) for mt in langs.values())
             empty = sum(mt.get("empty", 0.0) for mt in langs.values())
             garbled = sum(mt.get("garbled", 0.0) for mt in langs.values())
             if records and (empty + garbled) / records > cfg.bad_record_rate:
-                self.find(
-                    "DIV-03",
-                    "7(4)",
-                    "low",
-                    ("source", sid),
-                    "low_quality_records",
+                ctx.find(
                     QUALITY,
+                    ("source", sid),
                     {"empty": empty, "garbled": garbled, "records": records},
                     source=sid,
                     rate=(empty + garbled) / records,

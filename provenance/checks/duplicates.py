@@ -18,15 +18,23 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
-from provenance.findings import Message
+from provenance.findings import FindingCode
 from provenance.licenses import default_index
 from provenance.scanners.minhash import MinHashSettings
 
-ACROSS = Message(
+ACROSS = FindingCode(
+    "duplicate_across_licences",
+    "IP-02",
+    "7(2)",
+    "medium",
     en="{count} {kind_en} duplicate record(s) appear under both '{a}' ({lic_a}) and '{b}' ({lic_b}); which licence governs them is unclear",
     zh="{count} 条{kind_zh}重复记录同时出现在“{a}”（{lic_a}）与“{b}”（{lic_b}）中，适用哪一许可不明确",
 )
-RATE = Message(
+RATE = FindingCode(
+    "duplicate_rate",
+    "DIV-03",
+    "7(4)",
+    "low",
     en="source '{source}': {rate:.1%} of records duplicate another record ({exact} exact, {near} near)",
     zh="来源“{source}”：{rate:.1%} 的记录与其他记录重复（完全重复 {exact} 条，近似重复 {near} 条）",
 )
@@ -115,6 +123,10 @@ class Duplicates(Check):
 
     name: ClassVar[str] = "duplicates"
     requirements: ClassVar[tuple[str, ...]] = ("DIV-03", "IP-02")
+    codes: ClassVar[tuple[FindingCode, ...]] = (
+        ACROSS,
+        RATE,
+    )
     Settings: ClassVar[type[BaseModel]] = DuplicateSettings
 
     def check(self, ctx: CheckContext) -> None:
@@ -179,13 +191,9 @@ class Duplicates(Check):
                 value=nr / n,
             )
             if (e + nr) / n > cfg.report_rate:
-                self.find(
-                    "DIV-03",
-                    "7(4)",
-                    "low",
-                    ("source", sid),
-                    "duplicate_rate",
+                ctx.find(
                     RATE,
+                    ("source", sid),
                     {"exact": e, "near": nr, "records": n},
                     source=sid,
                     rate=(e + nr) / n,
@@ -279,13 +287,9 @@ class Duplicates(Check):
                 continue  # a source without a licence (crawl, contract, user input) has other terms
             if (la.spdx, la.category) == (lb.spdx, lb.category):
                 continue
-            self.find(
-                "IP-02",
-                "7(2)",
-                "medium",
-                ("source", a),
-                "duplicate_across_licences",
+            ctx.find(
                 ACROSS,
+                ("source", a),
                 {"kind": kind, "other_source": b, "records": n},
                 key=f"{kind}:{b}",
                 count=n,

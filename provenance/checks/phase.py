@@ -1,0 +1,105 @@
+"""The check phase of a run: every check, then the final ones, in one transaction.
+
+The runner hands over a run whose shards are committed; this phase scopes the dossier to that
+run (temporary views ``run_<table>``), runs the pipeline's checks in the order their ``after``
+declarations require, writes their findings and rows as they come (so later checks and the
+final assessment read them from the store, not from each other), and marks the run complete.
+A crash anywhere rolls the whole phase back: the run stays resumable and earlier runs intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from provenance.checks import CHECKS
+from provenance.checks.base import BASE_TABLES, VIEW_PREFIX, Check, CheckContext
+from provenance.errors import EXIT_BLOCKING, EXIT_OK
+from provenance.findings import Finding, is_blocking
+from provenance.manifest import LoadedManifest
+from provenance.pipeline import Pipeline
+from provenance.plan import Plan
+from provenance.scanners import SCANNERS
+from provenance.store import Store
+
+
+def run_tables(checks: Iterable[type[Check]]) -> tuple[str, ...]:
+    """Tables written when a run commits: findings plus every check's ``writes``."""
+    return ("findings", *sorted({o.table for c in checks for o in c.writes}))
+
+
+def shard_tables() -> tuple[str, ...]:
+    """Tables scanners write per shard (their ``outputs``)."""
+    return tuple(sorted({o.table for s in SCANNERS.values() for o in s.outputs}))
+
+
+def ordered(checks: list[Check]) -> list[Check]:
+    """Pipeline order, except that a check runs after those it names in ``after``, after the
+    checks writing a table it ``needs``, and the final checks run last."""
+    writes = {o.table: c.name for c in checks for o in c.writes}
+    before = {
+        c.name: {*c.after, *(writes[t] for t in c.needs if t in writes)} - {c.name} for c in checks
+    }
+    present = {c.name for c in checks}
+    done: list[Check] = []
+    pending = [c for c in checks if not c.final] + [c for c in checks if c.final]
+    while pending:
+        names = {d.name for d in done}
+        ready = [c for c in pending if (before[c.name] & present) <= names]
+        ready = [c for c in ready if not c.final or all(p.final for p in pending)]
+        if not ready:
+            raise AssertionError(f"checks wait on each other: {[c.name for c in pending]}")
+        done.append(ready[0])
+        pending.remove(ready[0])
+    return done
+
+
+@dataclass
+class Conclusion:
+    """What the check phase concluded."""
+
+    findings: list[Finding] = field(default_factory=list)
+    exit_code: int = EXIT_OK
+
+
+def conclude(
+    store: Store,
+    run_id: str,
+    lm: LoadedManifest,
+    plan: Plan,
+    pipe: Pipeline,
+) -> Conclusion:
+    """Run the pipeline's checks over the committed shards of ``run_id`` and commit the run,
+    atomically."""
+    checks = pipe.checks
+    written = run_tables(CHECKS.values())
+    result = Conclusion()
+    with store.transaction():
+        store.clear_run(run_id, written)
+        store.scope_views(run_id, (*BASE_TABLES, *shard_tables(), *written), VIEW_PREFIX)
+        ctx = CheckContext(
+            lm=lm,
+            plan=plan,
+            pipeline_dir=pipe.path.parent,
+            file_status=store.file_summary(run_id),
+            severity_overrides=pipe.severity,
+            run_id=run_id,
+            run_sql=lambda sql, params: store.query(sql, params)[1],
+            relation=store.con.view,
+            pipeline_requirements=frozenset(r for c in checks for r in c.requirements),
+        )
+        for check in ordered(checks):
+            out = check.run(ctx)
+            first = len(result.findings) + 1
+            store.insert(
+                "findings",
+                [f.as_row(run_id, i) for i, f in enumerate(out.findings, first)],
+                run_id,
+            )
+            result.findings += out.findings
+            for table, rows in out.tables.items():
+                store.insert(table, rows, run_id)
+        if any(is_blocking(f.severity, pipe.fail_on) for f in result.findings):
+            result.exit_code = EXIT_BLOCKING
+        store.complete_run(run_id, result.exit_code)
+    return result
