@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB := out/demo.duckdb
 
-.PHONY: demo test lint typecheck check clean demo-data
+.PHONY: demo test lint typecheck check clean demo-data docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ demo-data: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+
+## docs: regenerate README's checks and finding-codes tables from the checks' declarations.
+docs: $(STAMP)
+	$(BIN)/python -m provenance.docs --write

@@ -124,3 +124,51 @@ def test_bands_sliced_from_signatures_equal_the_stored_band_hashes(
     expected = {(*a, *b) for m in buckets.values() for a in m for b in m if a < b}
     assert expected and set(got) == expected
     assert got == sorted(got)  # sorted: cluster ids are reproducible
+
+
+def run_rows(db: Path, run_id: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows of one run, without the columns that name the run or its time."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_columns() WHERE column_name = 'run_id' "
+                "AND table_name <> 'runs' AND table_name IN (SELECT table_name FROM "
+                "duckdb_tables()) GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        ]
+        for table in tables:
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "AND column_name NOT IN ('run_id', 'finding_id', 'finished_at') "
+                    "ORDER BY column_index",
+                    [table],
+                ).fetchall()
+            ]
+            select = ", ".join(f'"{c}"' for c in cols)
+            out[table] = con.execute(
+                f'SELECT {select} FROM "{table}" WHERE run_id = ? ORDER BY ALL', [run_id]
+            ).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def test_two_runs_into_one_dossier_give_identical_tables(planted: Path, tmp_path: Path) -> None:
+    """Issue 10, item 4: every table (findings, stats, pii_summary, duplicates, assessment and
+    the scanner tables) holds the same rows for a second run as for the first."""
+    people = [{"text": f"联系人 {i}: user{i}@example.com, 13812345{i:03d}"} for i in range(12)]
+    write_jsonl(planted.parent / "data/open/people.jsonl", people)
+    db = tmp_path / "shared.duckdb"
+    first = audit(planted, db, workers=1).run_id
+    second = audit(planted, db, workers=1).run_id
+    a, b = run_rows(db, first), run_rows(db, second)
+    assert a.keys() == b.keys()
+    for table in a:
+        assert a[table] == b[table], table
+    for table in ("findings", "stats", "pii_summary", "duplicates", "assessment", "files"):
+        assert a[table], f"{table} is empty: the comparison would prove nothing"
