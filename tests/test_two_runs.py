@@ -172,3 +172,33 @@ def test_two_runs_into_one_dossier_give_identical_tables(planted: Path, tmp_path
         assert a[table] == b[table], table
     for table in ("findings", "stats", "pii_summary", "duplicates", "assessment", "files"):
         assert a[table], f"{table} is empty: the comparison would prove nothing"
+
+
+def test_a_crash_in_the_check_phase_leaves_no_findings_and_resumes(
+    planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check phase is one transaction: the findings and rows of the checks that ran before
+    the crash are rolled back, the run stays resumable, and the resume equals a clean run."""
+    from provenance.checks.assessment import Assessment
+
+    db = tmp_path / "d.duckdb"
+    clean = run_rows(db, audit(planted, db, workers=1).run_id)
+
+    def boom(self: Assessment, ctx: Any) -> None:
+        raise RuntimeError("injected failure in the final phase")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Assessment, "check", boom)
+        with pytest.raises(InternalError, match="--resume"):
+            audit(planted, db, workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    failed = con.execute("SELECT run_id FROM runs WHERE status = 'failed'").fetchone()[0]
+    counts = [
+        con.execute(f"SELECT count(*) FROM {t} WHERE run_id = ?", [failed]).fetchone()[0]
+        for t in ("findings", "stats", "duplicates", "assessment")
+    ]
+    con.close()
+    assert counts == [0, 0, 0, 0]
+    resumed = audit(planted, db, workers=1, resume=failed)
+    assert resumed.shards_resumed == resumed.shards_total
+    assert run_rows(db, failed) == clean
