@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import ClassVar
 
 from provenance.checks.base import Check, CheckContext
-from provenance.checks.reading import report_read_problems
+from provenance.checks.reading import READ_CODES, report_read_problems
 from provenance.findings import FindingCode
 
 ORPHANS = FindingCode(
@@ -76,7 +76,9 @@ class SourceCoverage(Check):
         TRACED,
         UNREADABLE,
         NO_RECORDS,
+        *READ_CODES,
     )
+    needs: ClassVar[tuple[str, ...]] = ("file_stats",)
 
     def check(self, ctx: CheckContext) -> None:
         plan = ctx.plan
@@ -102,29 +104,8 @@ class SourceCoverage(Check):
             )
         for source, glob in plan.empty_globs:
             ctx.find(EMPTY_GLOB, ("source", source), {"glob": glob}, source=source, glob=glob)
-        records: dict[str, int] = defaultdict(int)
-        nfiles: dict[str, int] = defaultdict(int)
-        for f in plan.files:
-            status, error, n = ctx.file_status.get(f.file_id, ("planned", None, 0))
-            nfiles[f.source_id] += 1
-            records[f.source_id] += n
-            if status == "error" or f.error:
-                ctx.find(
-                    UNREADABLE,
-                    ("file", f"{f.root_id}/{f.relpath}"),
-                    {"path": f.relpath, "root": f.root_id},
-                    path=f.relpath,
-                    source=f.source_id,
-                    error=error or f.error,
-                )
-        for source, n in nfiles.items():
-            if records[source] == 0 and all(
-                ctx.file_status.get(f.file_id, ("", None, 0))[0] == "ok"
-                for f in plan.files
-                if f.source_id == source
-            ):
-                ctx.find(NO_RECORDS, ("source", source), {"files": n}, source=source, files=n)
-        report_read_problems(self, ctx)
+        nfiles = _files(ctx)
+        report_read_problems(ctx)
         if not by_root and not plan.double_claims:
             ctx.find(
                 TRACED,
@@ -133,3 +114,31 @@ class SourceCoverage(Check):
                 files=len(plan.files),
                 sources=len(nfiles),
             )
+
+
+def _files(ctx: CheckContext) -> dict[str, int]:
+    """Unreadable files and sources without records; the file count of each source."""
+    plan = ctx.plan
+    records: dict[str, int] = defaultdict(int)
+    nfiles: dict[str, int] = defaultdict(int)
+    for f in plan.files:
+        status, error, n = ctx.file_status.get(f.file_id, ("planned", None, 0))
+        nfiles[f.source_id] += 1
+        records[f.source_id] += n
+        if status == "error" or f.error:
+            ctx.find(
+                UNREADABLE,
+                ("file", f"{f.root_id}/{f.relpath}"),
+                {"path": f.relpath, "root": f.root_id},
+                path=f.relpath,
+                source=f.source_id,
+                error=error or f.error,
+            )
+    for source, n in nfiles.items():
+        if records[source] == 0 and all(
+            ctx.file_status.get(f.file_id, ("", None, 0))[0] == "ok"
+            for f in plan.files
+            if f.source_id == source
+        ):
+            ctx.find(NO_RECORDS, ("source", source), {"files": n}, source=source, files=n)
+    return nfiles

@@ -23,6 +23,7 @@ from provenance.dates import parse_utc
 from provenance.findings import FindingCode
 from provenance.manifest import Source
 from provenance.pii.keys import Protector
+from provenance.tables import Output
 
 NO_RECORDS = FindingCode(
     "collection_records_missing",
@@ -114,6 +115,7 @@ class CrawlCompliance(Check):
         NO_SNAPSHOT,
         ALL_ALLOWED,
     )
+    writes: ClassVar[tuple[Output, ...]] = (Output("crawl_checks"),)
 
     def check(self, ctx: CheckContext) -> None:
         for _, src in ctx.lm.manifest.sources():
@@ -205,7 +207,7 @@ class CrawlCompliance(Check):
                     if verdict == "disallowed":
                         disallowed.append(shown)
             verdicts[verdict] += 1
-            self.row(
+            ctx.row(
                 "crawl_checks",
                 source_id=src.id,
                 url=shown,

@@ -1,7 +1,6 @@
 """Scale, types and diversity (Art. 19 "scale, types"; Art. 7(4); TC260-003 §5.1b).
 
-Reduces the ``corpus_stats`` scanner's per-shard sums into ``stats`` at every scope the filing
-form and the dossier ask for (source, dataset, language, modality, source type, origin, run),
+Reduces the ``corpus_stats`` scanner's per-shard sums into ``stats`` (``checks/scale.py``),
 computes diversity measures (shares, Shannon entropy, effective number, HHI) over sources,
 languages, source types, origins and domains, and checks:
 
@@ -19,10 +18,10 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
+from provenance.checks.scale import reduce_scale
 from provenance.findings import FindingCode
-from provenance.measures import diversity, quantile
-
-ADDITIVE = ("records", "bytes", "characters", "tokens_est", "empty", "very_short", "garbled")
+from provenance.measures import diversity
+from provenance.tables import Output
 
 SINGLE = FindingCode(
     "single_source_language",
@@ -107,105 +106,24 @@ class Diversity(Check):
         QUALITY,
     )
     Settings: ClassVar[type[BaseModel]] = DiversitySettings
+    needs: ClassVar[tuple[str, ...]] = ("stat_parts",)
+    writes: ClassVar[tuple[Output, ...]] = (Output("stats"),)
 
     def check(self, ctx: CheckContext) -> None:
         cfg: DiversitySettings = self.settings  # type: ignore[assignment]
-        rows = ctx.sql(
-            """SELECT f.source_id, p.language, p.metric, p.key, sum(p.value), min(p.value), max(p.value),
-                      arg_min(p.key, p.value), arg_max(p.key, p.value)
-               FROM stat_parts p JOIN files f ON f.run_id = p.run_id AND f.file_id = p.file_id
-               WHERE p.run_id = ? GROUP BY ALL""",
-            [ctx.run_id],
-        )
-        if not rows:
+        per, domains = reduce_scale(ctx)
+        if not per:
             return
-        m = ctx.lm.manifest
-        src_of = {s.id: (d, s) for d, s in m.sources()}
-        per: dict[str, dict[str, dict[str, float]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(float))
-        )
-        hist: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        domains: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        times: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for sid, lang, metric, key, total, lo, hi, key_lo, key_hi in rows:
-            if metric in ADDITIVE:
-                per[sid][lang][metric] += total
-            elif metric == "length_bin":
-                hist[sid][int(key)] += total
-            elif metric == "domain_bytes":
-                domains[sid][key] += total
-            elif metric == "collected_min":
-                times[sid].append((lo, key_lo))
-            elif metric == "collected_max":
-                times[sid].append((hi, key_hi))
-        scopes: dict[tuple[str, str], dict[str, dict[str, float]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(float))
-        )
-        for sid, langs in per.items():
-            ds, src = src_of.get(sid, (None, None))
-            keys = [("source", sid), ("run", "corpus")]
-            if ds is not None and src is not None:
-                keys += [
-                    ("dataset", ds.id),
-                    ("modality", ds.modality),
-                    ("source_type", src.source_type),
-                    ("origin", src.origin.region),
-                    ("source_type_origin", f"{src.source_type}/{src.origin.region}"),
-                ]
-            for lang, metrics in langs.items():
-                for sc in [*keys, ("language", lang)]:
-                    for metric, v in metrics.items():
-                        scopes[sc][lang][metric] += v
-                        scopes[sc]["*"][metric] += v
-        for (scope, subject), langs in sorted(scopes.items()):
-            for lang, metrics in sorted(langs.items()):
-                for metric, v in sorted(metrics.items()):
-                    self.row(
-                        "stats", scope=scope, subject_id=subject, metric=metric, key=lang, value=v
-                    )
-        for sid, h in hist.items():
-            for q in (0.5, 0.9, 0.99):
-                self.row(
-                    "stats",
-                    scope="source",
-                    subject_id=sid,
-                    metric=f"length_p{round(q * 100)}",
-                    key="*",
-                    value=quantile(h, q),
-                )
-        for sid, ts in times.items():
-            self.row(
-                "stats",
-                scope="source",
-                subject_id=sid,
-                metric="collected_min",
-                key=min(ts)[1],
-                value=min(ts)[0],
-            )
-            self.row(
-                "stats",
-                scope="source",
-                subject_id=sid,
-                metric="collected_max",
-                key=max(ts)[1],
-                value=max(ts)[0],
-            )
-        for sid, d in domains.items():
-            for host, v in sorted(d.items(), key=lambda kv: -kv[1])[:50]:
-                self.row(
-                    "stats",
-                    scope="source",
-                    subject_id=sid,
-                    metric="domain_bytes",
-                    key=host,
-                    value=v,
-                )
+        src_of = {s.id: (d, s) for d, s in ctx.lm.manifest.sources()}
         self._diversity(ctx, cfg, per, domains, src_of)
         self._div01(ctx, cfg, per, src_of)
         self._div02(ctx, cfg, per, src_of)
         self._div03(ctx, cfg, per)
 
     def _measure(self, cfg: DiversitySettings, metrics: dict[str, float]) -> float:
+        # empty records (no text, or a missing text field) are not part of any share
+        if cfg.measure == "records":
+            return metrics.get("records", 0.0) - metrics.get("empty", 0.0)
         return metrics.get(cfg.measure, 0.0)
 
     def _diversity(
@@ -227,7 +145,7 @@ class Diversity(Check):
         for dim, values in dims.items():
             total = sum(values.values()) or 1.0
             for k, v in sorted(values.items()):
-                self.row(
+                ctx.row(
                     "stats",
                     scope="run",
                     subject_id="corpus",
@@ -236,7 +154,7 @@ class Diversity(Check):
                     value=v / total,
                 )
             for metric, v in diversity(values).items():
-                self.row("stats", scope="run", subject_id="corpus", metric=metric, key=dim, value=v)
+                ctx.row("stats", scope="run", subject_id="corpus", metric=metric, key=dim, value=v)
 
     def _div01(self, ctx: CheckContext, cfg: DiversitySettings, per: Any, src_of: Any) -> None:
         total = (
@@ -284,7 +202,7 @@ class Diversity(Check):
                 foreign_open += v
         total = sum(origin.values()) or 1.0
         share = foreign_open / total
-        self.row(
+        ctx.row(
             "stats",
             scope="run",
             subject_id="corpus",
