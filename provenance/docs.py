@@ -35,9 +35,7 @@ def checks_table(checks: dict[str, type[Check]] = CHECKS) -> str:
         codes = ", ".join(f"`{c.code}` ({c.severity})" for c in cls.codes) or "—"
         reads = ", ".join(f"`{t}`" for t in cls.needs) or "—"
         writes = ", ".join(f"`{o.table}`" for o in cls.writes) or "—"
-        lines.append(
-            f"| `{name}` | {', '.join(cls.requirements)} | {reads} | {writes} | {codes} |"
-        )
+        lines.append(f"| `{name}` | {', '.join(cls.requirements)} | {reads} | {writes} | {codes} |")
     return "\n".join(lines)
 
 

@@ -14,9 +14,11 @@ import numpy as np
 import pytest
 
 from provenance import audit
-from provenance.checks.duplicates import candidate_pairs
+from provenance.checks.base import VIEW_PREFIX
+from provenance.checks.neardup import candidate_pairs
 from provenance.errors import InternalError
 from provenance.shingles import band_hashes
+from provenance.store import Store
 from tests.conftest import Corpus, write_jsonl
 
 
@@ -96,7 +98,9 @@ def test_bands_sliced_from_signatures_equal_the_stored_band_hashes(
     """Issue 9, item 14: no band table, the same LSH candidate pairs as grouping band hashes."""
     db = tmp_path / "d.duckdb"
     run_id = audit(planted, db, workers=1).run_id
-    con = duckdb.connect(str(db), read_only=True)
+    store = Store(db)
+    store.scope_views(run_id, ("runs", "record_hashes", "minhash_signatures"), VIEW_PREFIX)
+    con = store.con
     try:
         assert not con.execute(
             "SELECT * FROM duckdb_tables() WHERE table_name = 'minhash_bands'"
@@ -105,7 +109,7 @@ def test_bands_sliced_from_signatures_equal_the_stored_band_hashes(
         def sql(q: str, p: list[Any]) -> list[tuple[Any, ...]]:
             return con.execute(q, p).fetchall()
 
-        got = candidate_pairs(sql, run_id, 10_000_000)
+        got = candidate_pairs(sql, 10_000_000)
         # the removed design: FNV band hashes of every exact-duplicate representative
         reps = sql(
             """SELECT s.file_id, s.record_key, s.signature FROM minhash_signatures s
@@ -115,7 +119,7 @@ def test_bands_sliced_from_signatures_equal_the_stored_band_hashes(
             [run_id],
         )
     finally:
-        con.close()
+        store.close()
     sig = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in reps])
     buckets: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
     for (fid, key, _), row in zip(reps, band_hashes(sig, 32), strict=True):

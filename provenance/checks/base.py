@@ -42,8 +42,9 @@ SUBJECT_ZH = {
     "run": "本次运行",
 }
 
-#: tables every check may read without declaring them: the run's manifest rows and shard markers
-BASE_TABLES = ("datasets", "sources", "models", "files", "shards")
+#: tables every check may read without declaring them: the run's own row (its configuration),
+#: its manifest rows and shard markers
+BASE_TABLES = ("runs", "datasets", "sources", "models", "files", "shards")
 #: the prefix of the temporary views that scope a table to the run being committed
 VIEW_PREFIX = "run_"
 _VIEW_REF = re.compile(r"\brun_(?!id\b)([a-z_0-9]+)\b")  # run_id is a column, not a view
@@ -88,6 +89,8 @@ class CheckContext:
     run_sql: Callable[[str, list[Any]], Rows] = _no_sql
     #: a relation over a scoped view (duckdb.DuckDBPyRelation), given the view's name
     relation: Callable[[str], Any] | None = None
+    #: writes rows to the dossier now (inside the phase's transaction), for :meth:`flush`
+    insert_rows: Callable[[str, list[dict[str, Any]]], None] | None = None
     #: requirement ids of every check in the pipeline (what this audit assessed at all)
     pipeline_requirements: frozenset[str] = frozenset()
     documents: Documents | None = None
@@ -163,6 +166,13 @@ class CheckContext:
             raise AssertionError("ctx.execute takes INSERT INTO one of the check's writes tables")
         self._check_refs(sql)
         self.run_sql(sql, params)
+
+    def flush(self) -> None:
+        """Write the rows added so far, so the check's own later queries see them."""
+        assert self.insert_rows is not None, "no dossier connection in this context"
+        for table, rows in self.out.tables.items():
+            self.insert_rows(table, rows)
+        self.out.tables.clear()
 
     def table(self, name: str) -> Any:
         """The run's rows of ``name`` (scoped to the run; scanner tables joined to ``files`` for

@@ -86,6 +86,7 @@ def conclude(
             run_id=run_id,
             run_sql=lambda sql, params: store.query(sql, params)[1],
             relation=store.con.view,
+            insert_rows=lambda table, rows: store.insert(table, rows, run_id),
             pipeline_requirements=frozenset(r for c in checks for r in c.requirements),
         )
         for check in ordered(checks):

@@ -1,0 +1,113 @@
+"""Near duplicates: LSH candidate pairs from the run's MinHash signatures, confirmed and clustered.
+
+Candidates come from grouping on (band, band slice of the stored signature) in DuckDB; the
+Jaccard similarity estimated from the two signatures confirms a pair, and union-find clusters
+the confirmed pairs. Only one representative of each exact-duplicate group takes part (otherwise
+every copy pairs with every other), and empty records none at all. Part of the ``duplicates``
+check.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from provenance.scanners.minhash import MinHashSettings, exact_hashes
+
+Sql = Callable[[str, list[Any]], list[Any]]
+#: the exact hash every empty record shares (no text, a missing text field, only white space)
+EMPTY_HASH = int(exact_hashes(pa.array([""], pa.string()))[0])
+
+# Candidate pairs: records of this run (the run_ views show no other run's rows, whose file_id
+# and record_key repeat) that share a whole LSH band of their signature. A band is the byte slice
+# [band * width, (band + 1) * width) of the little-endian uint32 signature, joined on its 64-bit
+# hash: equal slices always meet; a hash collision only adds a candidate that the Jaccard
+# estimate then rejects. Pairs come sorted, so cluster ids (numbered in order of first
+# appearance) are the same in every run.
+CANDIDATES_SQL = """
+WITH rep AS (
+    SELECT file_id, record_key FROM run_record_hashes WHERE exact_hash <> ?
+    QUALIFY row_number() OVER (PARTITION BY exact_hash ORDER BY file_id, record_key) = 1),
+ b AS (
+    SELECT s.file_id, s.record_key, g.band,
+           hash(array_slice(s.signature, 1 + g.band * ?, (g.band + 1) * ?)) AS band_key
+    FROM run_minhash_signatures s JOIN rep USING (file_id, record_key)
+    CROSS JOIN range(?) g(band))
+SELECT DISTINCT x.file_id, x.record_key, y.file_id, y.record_key
+FROM b x JOIN b y ON x.band = y.band AND x.band_key = y.band_key
+  AND (x.file_id < y.file_id OR (x.file_id = y.file_id AND x.record_key < y.record_key))
+ORDER BY 1, 2, 3, 4
+LIMIT ?
+"""
+BANDS_SQL = "SELECT json_extract(config, '$.scanners.minhash.bands') FROM run_runs"
+WIDTH_SQL = "SELECT max(octet_length(signature)) FROM run_minhash_signatures"
+SIGNATURES_SQL = """SELECT file_id, record_key, signature FROM run_minhash_signatures
+                    WHERE list_contains(?, file_id || chr(31) || record_key)"""
+
+
+def candidate_pairs(sql: Sql, max_pairs: int) -> list[tuple[Any, ...]]:
+    """(file_id, record_key, file_id, record_key) pairs of the run sharing an LSH band."""
+    width = sql(WIDTH_SQL, [])
+    if not width or not width[0][0]:
+        return []
+    configured = sql(BANDS_SQL, [])
+    value = configured[0][0] if configured else None
+    bands = int(value) if value is not None else MinHashSettings.model_validate({}).bands
+    step = int(width[0][0]) // bands
+    return sql(CANDIDATES_SQL, [EMPTY_HASH, step, step, bands, max_pairs])
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def near_clusters(
+    sql: Sql, threshold: float, max_pairs: int
+) -> list[tuple[int, list[tuple[str, str, float]]]]:
+    """Clusters of near duplicates: (root, members sorted as (file_id, record_key, best
+    similarity)); the root numbers the cluster the same way in every run."""
+    pairs = candidate_pairs(sql, max_pairs)
+    if not pairs:
+        return []
+    ids: dict[tuple[str, str], int] = {}
+    for fa, ka, fb, kb in pairs:
+        ids.setdefault((fa, ka), len(ids))
+        ids.setdefault((fb, kb), len(ids))
+    sigs = sql(SIGNATURES_SQL, [[f"{f}\x1f{k}" for f, k in ids]])
+    matrix = {ids[(f, k)]: np.frombuffer(sig, dtype=np.uint32) for f, k, sig in sigs}
+    uf = _UnionFind()
+    best: dict[int, float] = defaultdict(float)
+    for fa, ka, fb, kb in pairs:
+        a, b = ids[(fa, ka)], ids[(fb, kb)]
+        sa, sb = matrix.get(a), matrix.get(b)
+        if sa is None or sb is None:
+            continue
+        j = float(np.mean(sa == sb))
+        if j >= threshold:
+            uf.union(a, b)
+            best[a], best[b] = max(best[a], j), max(best[b], j)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for x in best:
+        clusters[uf.find(x)].append(x)
+    rev = {v: k for k, v in ids.items()}
+    return [
+        (root, [(*rev[x], round(best[x], 4)) for x in sorted(members, key=lambda x: rev[x])])
+        for root, members in clusters.items()
+    ]
