@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from provenance.checks.annotation import RISKS
+from provenance.errors import BadInput
 from tests.conftest import Corpus, codes, write_jsonl
 
 
@@ -112,5 +113,8 @@ def test_keyword_filter_over_every_record(corpus: Corpus, run_audit: Any, tmp_pa
     text = (Path(__file__).parents[1] / "pipelines/pretraining.toml").read_text()
     pipe = tmp_path / "nokw.toml"
     pipe.write_text(text.replace("[scanners.keyword_filter]", ""))
-    _, con = run_audit(corpus.write(), pipeline=str(pipe))
-    assert "keyword_filter_not_run" in codes(con, "CNT-01")
+    # issue 10: the check reads keyword_counts, so a pipeline without the scanner is refused
+    # (it used to conclude "keyword_filter_not_run" only after the whole scan)
+    with pytest.raises(BadInput) as refused:
+        run_audit(corpus.write(), pipeline=str(pipe))
+    assert "[scanners.keyword_filter]" in str(refused.value.problems)

@@ -20,7 +20,9 @@ def test_records_without_text_are_reported_and_not_duplicates(
     corpus: Corpus, tmp_path: Path
 ) -> None:
     rows = [{"content": f"正文 {i}", "id": i} for i in range(40)]
-    rows += [{"text": f"distinct English document number {i} about topic {i * 7}"} for i in range(8)]
+    rows += [
+        {"text": f"distinct English document number {i} about topic {i * 7}"} for i in range(8)
+    ]
     rows += [{"text": "   "} for _ in range(4)]  # white space only: empty, not a duplicate either
     write_jsonl(corpus.root / "data/open/mixed.jsonl", rows)
     db = tmp_path / "d.duckdb"

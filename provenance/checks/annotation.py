@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
+from provenance.checks.annotation_text import A
 from provenance.checks.base import Check, CheckContext
 from provenance.dates import parse_date
-from provenance.findings import Message, Severity
+from provenance.findings import FindingCode
 from provenance.manifest import Dataset
+from provenance.tables import Output
 
 RISKS = tuple(
     f"A.{group}{letter}"
@@ -28,73 +30,6 @@ RISKS = tuple(
     for letter in "abcdefghi"[:count]
 )
 SECTIONS = ("target", "data_format", "method", "quality_indicators")
-
-M = {
-    "rules_missing": Message(
-        en="dataset '{dataset}' has no {kind} annotation rules (functional and safety rules are kept apart)",
-        zh="数据集“{dataset}”缺少{kind_zh}标注规则（功能性与安全性标注规则应分别制定）",
-    ),
-    "rule_incomplete": Message(
-        en="dataset '{dataset}': rule '{rule}' lacks {missing}",
-        zh="数据集“{dataset}”：规则“{rule}”缺少 {missing}",
-    ),
-    "risks_uncovered": Message(
-        en="dataset '{dataset}': safety rules cover {covered} of 31 risks; missing {missing}",
-        zh="数据集“{dataset}”：安全性标注规则覆盖 31 类风险中的 {covered} 类，缺少 {missing}",
-    ),
-    "records_missing": Message(
-        en="dataset '{dataset}' has no {what} records for its annotation",
-        zh="数据集“{dataset}”缺少标注{what_zh}记录",
-    ),
-    "unknown_rule": Message(
-        en="dataset '{dataset}': {count} batch(es) name a rule that is not declared ({rules})",
-        zh="数据集“{dataset}”：{count} 个批次引用了未声明的规则（{rules}）",
-    ),
-    "annotator_unqualified": Message(
-        en="dataset '{dataset}': {count} batch(es) were annotated by annotators not trained, examined or qualified at the time",
-        zh="数据集“{dataset}”：{count} 个批次的标注人员在标注时未经培训、考核或资格已失效",
-    ),
-    "same_annotator_reviewer": Message(
-        en="dataset '{dataset}': in {count} batch(es) the annotator also reviewed their own work",
-        zh="数据集“{dataset}”：{count} 个批次中标注人员同时担任审核人员",
-    ),
-    "batch_not_checked": Message(
-        en="dataset '{dataset}': {count} functional batch(es) have no spot check",
-        zh="数据集“{dataset}”：{count} 个功能性标注批次未进行抽检",
-    ),
-    "illegal_batch_used": Message(
-        en="dataset '{dataset}': {count} batch(es) found to contain illegal content are not excluded",
-        zh="数据集“{dataset}”：{count} 个发现违法内容的批次未被整批剔除",
-    ),
-    "safety_not_fully_reviewed": Message(
-        en="dataset '{dataset}': {count} safety batch(es) were not reviewed item by item ({checked} of {items} items)",
-        zh="数据集“{dataset}”：{count} 个安全性标注批次未逐条审核（{items} 条中审核 {checked} 条）",
-    ),
-}
-SEVERITY: dict[str, Severity] = {
-    "rules_missing": "high",
-    "rule_incomplete": "medium",
-    "risks_uncovered": "high",
-    "records_missing": "high",
-    "unknown_rule": "medium",
-    "annotator_unqualified": "high",
-    "same_annotator_reviewer": "high",
-    "batch_not_checked": "high",
-    "illegal_batch_used": "blocker",
-    "safety_not_fully_reviewed": "high",
-}
-REQ = {
-    "rules_missing": "ANN-01",
-    "rule_incomplete": "ANN-01",
-    "unknown_rule": "ANN-01",
-    "risks_uncovered": "ANN-02",
-    "records_missing": "ANN-03",
-    "annotator_unqualified": "ANN-03",
-    "same_annotator_reviewer": "ANN-04",
-    "batch_not_checked": "ANN-05",
-    "illegal_batch_used": "ANN-05",
-    "safety_not_fully_reviewed": "ANN-06",
-}
 
 
 def _true(v: Any) -> bool:
@@ -121,15 +56,16 @@ class AnnotationCheck(Check):
         "ANN-06",
         "ANN-08",
     )
+    codes: ClassVar[tuple[FindingCode, ...]] = tuple(A.values())
+    writes: ClassVar[tuple[Output, ...]] = (Output("annotation_rules"), Output("stats"))
 
-    def _issue(self, code: str, ds: Dataset, evidence: dict[str, Any], **values: Any) -> None:
-        self.find(
-            REQ[code],
-            "8",
-            SEVERITY[code],
+    @staticmethod
+    def _issue(
+        ctx: CheckContext, code: str, ds: Dataset, evidence: dict[str, Any], **values: Any
+    ) -> None:
+        ctx.find(
+            A[code],
             ("dataset", ds.id),
-            code,
-            M[code],
             evidence,
             key=str(values.get("rule", values.get("kind", ""))),
             dataset=ds.id,
@@ -141,30 +77,31 @@ class AnnotationCheck(Check):
             if ds.annotation is None:
                 if ds.stage in ("fine_tuning", "alignment"):
                     for kind, zh in (("functional", "功能性"), ("safety", "安全性")):
-                        self._issue("rules_missing", ds, {}, kind=kind, kind_zh=zh)
+                        self._issue(ctx, "rules_missing", ds, {}, kind=kind, kind_zh=zh)
                 continue
-            self._rules(ds)
+            self._rules(ctx, ds)
             self._records(ctx, ds)
 
-    def _rules(self, ds: Dataset) -> None:
+    def _rules(self, ctx: CheckContext, ds: Dataset) -> None:
         assert ds.annotation is not None
         rules = ds.annotation.rules
         for kind, zh in (("functional", "功能性"), ("safety", "安全性")):
             if not any(r.kind == kind for r in rules):
-                self._issue("rules_missing", ds, {}, kind=kind, kind_zh=zh)
+                self._issue(ctx, "rules_missing", ds, {}, kind=kind, kind_zh=zh)
         for r in rules:
             missing = [s for s in SECTIONS if s not in r.sections] + (
                 [] if r.covers_review else ["review step"]
             )
             if missing:
                 self._issue(
+                    ctx,
                     "rule_incomplete",
                     ds,
                     {"missing": missing},
                     rule=r.id,
                     missing=", ".join(missing),
                 )
-            self.row(
+            ctx.row(
                 "annotation_rules",
                 dataset_id=ds.id,
                 rule_id=r.id,
@@ -180,6 +117,7 @@ class AnnotationCheck(Check):
             missing_risks = [c for c in RISKS if c not in covered]
             if missing_risks:
                 self._issue(
+                    ctx,
                     "risks_uncovered",
                     ds,
                     {"missing": missing_risks},
@@ -198,6 +136,7 @@ class AnnotationCheck(Check):
             rows, _, error = ctx.records(rel) if rel else ([], 0, "not declared")
             if error or not rows:
                 self._issue(
+                    ctx,
                     "records_missing",
                     ds,
                     {"path": rel, "error": error},
@@ -214,37 +153,12 @@ class AnnotationCheck(Check):
         )
         if unknown:
             n = sum(1 for b in batches if str(b.get("rule_id")) in unknown)
-            self._issue("unknown_rule", ds, {"rules": unknown}, count=n, rules=", ".join(unknown))
-        unqualified = same = unchecked = illegal = unsafe = 0
-        unsafe_items = unsafe_checked = 0
-        for b in batches:
-            a = roster.get(str(b.get("annotator_id")))
-            when = parse_date(b.get("annotated_on"))
-            trained, until = (
-                (parse_date(a.get("trained_on")), parse_date(a.get("qualified_until")))
-                if a
-                else (None, None)
+            self._issue(
+                ctx, "unknown_rule", ds, {"rules": unknown}, count=n, rules=", ".join(unknown)
             )
-            if (
-                not a
-                or not _true(a.get("exam_passed"))
-                or not when
-                or not trained
-                or trained > when
-                or (until and when > until)
-            ):
-                unqualified += 1
-            if str(b.get("annotator_id")) == str(b.get("reviewer_id")):
-                same += 1
-            items, checked = _int(b.get("items")), _int(b.get("checked_items"))
-            if str(b.get("kind")) == "functional" and checked <= 0:
-                unchecked += 1
-            if _true(b.get("illegal_content")) and not _true(b.get("excluded")):
-                illegal += 1
-            if str(b.get("kind")) == "safety" and checked < items:
-                unsafe += 1
-                unsafe_items += items
-                unsafe_checked += checked
+        unqualified, same, unchecked, illegal, unsafe, unsafe_items, unsafe_checked = _tally(
+            batches, roster
+        )
         for code, count, extra in (
             ("annotator_unqualified", unqualified, {}),
             ("same_annotator_reviewer", same, {}),
@@ -257,11 +171,15 @@ class AnnotationCheck(Check):
             ),
         ):
             if count:
-                self._issue(code, ds, {"batches": count, **extra}, count=count, **extra)
-        self._metrics(ds, loaded["annotator"], batches)
+                self._issue(ctx, code, ds, {"batches": count, **extra}, count=count, **extra)
+        self._metrics(ctx, ds, loaded["annotator"], batches)
 
     def _metrics(
-        self, ds: Dataset, annotators: list[dict[str, Any]], batches: list[dict[str, Any]]
+        self,
+        ctx: CheckContext,
+        ds: Dataset,
+        annotators: list[dict[str, Any]],
+        batches: list[dict[str, Any]],
     ) -> None:
         items = sum(_int(b.get("items")) for b in batches)
         checked = sum(_int(b.get("checked_items")) for b in batches)
@@ -275,6 +193,44 @@ class AnnotationCheck(Check):
             *[("annotators", t, float(n)) for t, n in sorted(by_type.items())],
         ]
         for metric, key, value in metrics:
-            self.row(
+            ctx.row(
                 "stats", scope="annotation", subject_id=ds.id, metric=metric, key=key, value=value
             )
+
+
+def _tally(
+    batches: list[dict[str, Any]], roster: dict[str, dict[str, Any]]
+) -> tuple[int, int, int, int, int, int, int]:
+    """Batches with an unqualified annotator, self-review, no spot check, illegal content kept,
+    safety items not all reviewed (and those items, and how many were checked)."""
+    unqualified = same = unchecked = illegal = unsafe = 0
+    unsafe_items = unsafe_checked = 0
+    for b in batches:
+        a = roster.get(str(b.get("annotator_id")))
+        when = parse_date(b.get("annotated_on"))
+        trained, until = (
+            (parse_date(a.get("trained_on")), parse_date(a.get("qualified_until")))
+            if a
+            else (None, None)
+        )
+        if (
+            not a
+            or not _true(a.get("exam_passed"))
+            or not when
+            or not trained
+            or trained > when
+            or (until and when > until)
+        ):
+            unqualified += 1
+        if str(b.get("annotator_id")) == str(b.get("reviewer_id")):
+            same += 1
+        items, checked = _int(b.get("items")), _int(b.get("checked_items"))
+        if str(b.get("kind")) == "functional" and checked <= 0:
+            unchecked += 1
+        if _true(b.get("illegal_content")) and not _true(b.get("excluded")):
+            illegal += 1
+        if str(b.get("kind")) == "safety" and checked < items:
+            unsafe += 1
+            unsafe_items += items
+            unsafe_checked += checked
+    return unqualified, same, unchecked, illegal, unsafe, unsafe_items, unsafe_checked

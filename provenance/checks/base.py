@@ -191,7 +191,7 @@ class CheckContext:
         /,
         *,
         severity: Severity | None = None,
-        requirement: str | None = None,
+        requirement: tuple[str, str] | None = None,
         variant: str | None = None,
         key: str = "",
         **values: Any,
@@ -199,16 +199,15 @@ class CheckContext:
         """Record a finding of one of the check's codes.
 
         ``severity`` replaces the code's default where a setting decides it (the pipeline's
-        ``[severity]`` table still has the last word); ``requirement`` names the requirement a
-        document backs where the code is shared by several (evidence files).
+        ``[severity]`` table still has the last word); ``requirement`` is the (requirement id,
+        article) a document backs where one code serves several (evidence files).
         """
         if self.step is not None and code not in self.step.codes:
             raise AssertionError(f"check {self.step.name} raises undeclared code {code.code}")
         level = self.severity_overrides.get(code.code, severity or code.severity)
         self.out.findings.append(
             make_finding(
-                requirement or code.requirement,
-                code.article,
+                *(requirement or (code.requirement, code.article)),
                 level,
                 subject[0],
                 subject[1],
@@ -241,7 +240,6 @@ class Check:
 
     def __init__(self, settings: BaseModel) -> None:
         self.settings = settings
-        self._legacy: CheckContext | None = None
 
     def prepare(self, pipeline_dir: Path) -> None:
         """Load and validate rule files named in the settings (raise BadInput); default: none."""
@@ -249,50 +247,9 @@ class Check:
     def run(self, ctx: CheckContext) -> CheckOutput:
         """Run the check in its own scope of ``ctx`` and return its output."""
         scope = ctx.scoped(self)
-        self._legacy = scope
-        try:
-            self.check(scope)
-        finally:
-            self._legacy = None
+        self.check(scope)
         return scope.out
 
     def check(self, ctx: CheckContext) -> None:
         """Subclasses report with ``ctx.find`` / ``ctx.row`` / ``ctx.execute``."""
         raise NotImplementedError
-
-    # -- transitional: the positional find of checks not yet on FindingCode -----------------
-    def find(
-        self,
-        check_id: str,
-        article: str,
-        severity: Severity,
-        subject: tuple[str, str],
-        code: str,
-        message: Any,
-        evidence: dict[str, Any] | None = None,
-        /,
-        key: str = "",
-        **values: Any,
-    ) -> None:
-        """Deprecated positional form (removed when every check declares FindingCodes)."""
-        assert self._legacy is not None
-        level = self._legacy.severity_overrides.get(code, severity)
-        self._legacy.out.findings.append(
-            make_finding(
-                check_id,
-                article,
-                level,
-                subject[0],
-                subject[1],
-                code,
-                message,
-                evidence,
-                key,
-                **values,
-            )
-        )
-
-    def row(self, table: str, **values: Any) -> None:
-        """Deprecated: use ``ctx.row``."""
-        assert self._legacy is not None
-        self._legacy.out.tables.setdefault(table, []).append(values)

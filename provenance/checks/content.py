@@ -18,82 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.annotation import RISKS
 from provenance.checks.base import Check, CheckContext
+from provenance.checks.content_text import C
 from provenance.dates import parse_date
-from provenance.findings import Message, Severity
+from provenance.findings import FindingCode
 from provenance.manifest.model import ReviewSample
-
-M = {
-    "content_filtering_missing": Message(
-        en="the manifest records no content filtering (keyword library, classifier, corpus samples)",
-        zh="清单未记录语料内容过滤情况（关键词库、分类模型、语料抽检）",
-    ),
-    "keyword_library_small": Message(
-        en="the keyword library has {total} keywords; at least {minimum} are required",
-        zh="关键词库共 {total} 个关键词，应不少于 {minimum} 个",
-    ),
-    "keyword_risks_thin": Message(
-        en="keyword library: {count} risk(s) below their minimum ({risks})",
-        zh="关键词库：{count} 类风险的关键词少于要求（{risks}）",
-    ),
-    "keyword_library_stale": Message(
-        en="the keyword library was last updated {updated} ({days} days before {reference}); it must be updated at least weekly",
-        zh="关键词库最近更新于 {updated}（早于 {reference} {days} 天），应至少每周更新",
-    ),
-    "keyword_library_unusable": Message(
-        en="the keyword library cannot be used ({error})", zh="关键词库无法使用（{error}）"
-    ),
-    "classifier_missing": Message(
-        en="no classification model is recorded for content filtering",
-        zh="未记录用于内容过滤的分类模型",
-    ),
-    "classifier_risks_uncovered": Message(
-        en="classifier '{name}' covers {covered} of 31 risks; missing {missing}",
-        zh="分类模型“{name}”覆盖 31 类风险中的 {covered} 类，缺少 {missing}",
-    ),
-    "sample_missing": Message(
-        en="no {what} corpus sample is recorded", zh="未记录{what_zh}语料抽检"
-    ),
-    "sample_unusable": Message(
-        en="the {what} corpus sample cannot be used ({error})",
-        zh="{what_zh}语料抽检记录无法使用（{error}）",
-    ),
-    "sample_too_small": Message(
-        en="the {what} corpus sample has {n} items; at least {minimum} are required",
-        zh="{what_zh}语料抽检共 {n} 条，应不少于 {minimum} 条",
-    ),
-    "keyword_filter_not_run": Message(
-        en="the corpus was not run through the keyword library (enable the keyword_filter scanner)",
-        zh="语料未经关键词库过滤（请启用 keyword_filter 扫描器）",
-    ),
-    "corpus_keyword_filtered": Message(
-        en="all {checked} records were checked against the keyword library; {hits} ({rate:.2%}) hit at least one keyword",
-        zh="全部 {checked} 条记录已经关键词库过滤；{hits} 条（{rate:.2%}）命中至少一个关键词",
-    ),
-    "keyword_hits_over_limit": Message(
-        en="source '{source}': {rate:.2%} of records ({hits} of {checked}) hit the keyword library, above {limit:.0%}; review before use",
-        zh="来源“{source}”：{rate:.2%} 的记录（{checked} 条中 {hits} 条）命中关键词库，超过 {limit:.0%}，使用前须复核",
-    ),
-    "sample_pass_rate_low": Message(
-        en="the {what} corpus sample passed {rate:.2%} ({passes} of {n}); at least {required:.0%} is required",
-        zh="{what_zh}语料抽检合格率 {rate:.2%}（{n} 条中 {passes} 条），应不低于 {required:.0%}",
-    ),
-}
-SEVERITY: dict[str, Severity] = {
-    "content_filtering_missing": "medium",
-    "keyword_library_small": "high",
-    "keyword_risks_thin": "medium",
-    "keyword_library_stale": "medium",
-    "keyword_library_unusable": "high",
-    "classifier_missing": "medium",
-    "classifier_risks_uncovered": "high",
-    "sample_missing": "medium",
-    "sample_unusable": "medium",
-    "sample_too_small": "high",
-    "sample_pass_rate_low": "high",
-    "keyword_filter_not_run": "medium",
-    "corpus_keyword_filtered": "info",
-    "keyword_hits_over_limit": "medium",
-}
+from provenance.tables import Output
 
 
 class ContentSettings(BaseModel):
@@ -120,44 +49,26 @@ class ContentFilteringCheck(Check):
     name: ClassVar[str] = "content_filtering"
     requirements: ClassVar[tuple[str, ...]] = ("CNT-01", "CNT-02", "CNT-03", "CNT-04", "CNT-05")
     Settings: ClassVar[type[BaseModel]] = ContentSettings
-
-    def _issue(
-        self,
-        req: str,
-        code: str,
-        evidence: dict[str, Any] | None = None,
-        /,
-        key: str = "",
-        **values: Any,
-    ) -> None:
-        self.find(
-            req,
-            "7(1)",
-            SEVERITY[code],
-            ("run", "corpus"),
-            code,
-            M[code],
-            evidence or {},
-            key=key,
-            **values,
-        )
+    codes: ClassVar[tuple[FindingCode, ...]] = tuple(C.values())
+    needs: ClassVar[tuple[str, ...]] = ("keyword_counts",)
+    writes: ClassVar[tuple[Output, ...]] = (Output("stats"),)
 
     def check(self, ctx: CheckContext) -> None:
         cfg: ContentSettings = self.settings  # type: ignore[assignment]
         cf = ctx.lm.manifest.content_filtering
         if cf is None:
-            self._issue("CNT-01", "content_filtering_missing")
+            issue(ctx, "content_filtering_missing")
             return
         self._keywords(ctx, cfg, cf.keyword_library)
         if cf.keyword_library:
             self._keyword_filtering(ctx, cfg)
         if cf.classifier is None:
-            self._issue("CNT-05", "classifier_missing")
+            issue(ctx, "classifier_missing")
         else:
             missing = [r for r in RISKS if r not in set(cf.classifier.labels)]
             if missing:
-                self._issue(
-                    "CNT-05",
+                issue(
+                    ctx,
                     "classifier_risks_uncovered",
                     {"missing": missing},
                     name=cf.classifier.name,
@@ -182,13 +93,11 @@ class ContentFilteringCheck(Check):
 
     def _keywords(self, ctx: CheckContext, cfg: ContentSettings, rel: str | None) -> None:
         if rel is None:
-            self._issue("CNT-04", "keyword_library_unusable", error="not declared")
+            issue(ctx, "keyword_library_unusable", error="not declared")
             return
         rows, _, error = ctx.records(rel)
         if error or not rows:
-            self._issue(
-                "CNT-04", "keyword_library_unusable", {"path": rel}, error=error or "no keywords"
-            )
+            issue(ctx, "keyword_library_unusable", {"path": rel}, error=error or "no keywords")
             return
         keywords = {
             (str(r.get("keyword", "")).strip(), str(r.get("risk", "")).strip())
@@ -197,7 +106,7 @@ class ContentFilteringCheck(Check):
         }
         total = len({k for k, _ in keywords})
         per_risk = Counter(risk for _, risk in keywords)
-        self.row(
+        ctx.row(
             "stats",
             scope="content",
             subject_id="keyword_library",
@@ -206,7 +115,7 @@ class ContentFilteringCheck(Check):
             value=float(total),
         )
         for risk in RISKS[:17]:
-            self.row(
+            ctx.row(
                 "stats",
                 scope="content",
                 subject_id="keyword_library",
@@ -215,8 +124,8 @@ class ContentFilteringCheck(Check):
                 value=float(per_risk.get(risk, 0)),
             )
         if total < cfg.keywords_total:
-            self._issue(
-                "CNT-04",
+            issue(
+                ctx,
                 "keyword_library_small",
                 {"total": total},
                 total=total,
@@ -229,8 +138,8 @@ class ContentFilteringCheck(Check):
             < (cfg.keywords_per_a1 if r.startswith("A.1") else cfg.keywords_per_a2)
         ]
         if thin:
-            self._issue(
-                "CNT-04",
+            issue(
+                ctx,
                 "keyword_risks_thin",
                 {"risks": thin},
                 count=len(thin),
@@ -239,8 +148,8 @@ class ContentFilteringCheck(Check):
         dates = [d for r in rows if (d := parse_date(r.get("updated_at")))]
         reference = ctx.today
         if dates and (reference - max(dates)).days > cfg.max_age_days:
-            self._issue(
-                "CNT-04",
+            issue(
+                ctx,
                 "keyword_library_stale",
                 {"updated": str(max(dates))},
                 updated=max(dates),
@@ -250,18 +159,17 @@ class ContentFilteringCheck(Check):
 
     def _keyword_filtering(self, ctx: CheckContext, cfg: ContentSettings) -> None:
         rows = ctx.sql(
-            """SELECT f.source_id, k.risk, sum(k.records_checked), sum(k.records_hit)
-               FROM keyword_counts k JOIN files f ON f.run_id = k.run_id AND f.file_id = k.file_id
-               WHERE k.run_id = ? GROUP BY ALL ORDER BY ALL""",
-            [ctx.run_id],
+            """SELECT source_id, risk, sum(records_checked), sum(records_hit)
+               FROM run_keyword_counts GROUP BY ALL ORDER BY ALL""",
+            [],
         )
         if not rows:
-            self._issue("CNT-01", "keyword_filter_not_run")
+            issue(ctx, "keyword_filter_not_run")
             return
         total_checked = total_hits = 0
         for sid, risk, checked, hits in rows:
             rate = hits / checked if checked else 0.0
-            self.row(
+            ctx.row(
                 "stats",
                 scope="source",
                 subject_id=sid,
@@ -274,13 +182,9 @@ class ContentFilteringCheck(Check):
             total_checked += int(checked)
             total_hits += int(hits)
             if rate > cfg.keyword_hit_limit:
-                self.find(
-                    "CNT-01",
-                    "7(1)",
-                    SEVERITY["keyword_hits_over_limit"],
+                ctx.find(
+                    C["keyword_hits_over_limit"],
                     ("source", sid),
-                    "keyword_hits_over_limit",
-                    M["keyword_hits_over_limit"],
                     {"hits": int(hits), "checked": int(checked)},
                     source=sid,
                     rate=rate,
@@ -288,8 +192,8 @@ class ContentFilteringCheck(Check):
                     checked=int(checked),
                     limit=cfg.keyword_hit_limit,
                 )
-        self._issue(
-            "CNT-01",
+        issue(
+            ctx,
             "corpus_keyword_filtered",
             {"checked": total_checked, "hits": total_hits},
             checked=total_checked,
@@ -307,14 +211,14 @@ class ContentFilteringCheck(Check):
         minimum: int,
         required: float,
     ) -> None:
-        names = {"what": what, "what_zh": zh}
+        names: dict[str, Any] = {"what": what, "what_zh": zh, "requirement": (req, "7(1)")}
         if sample is None:
-            self._issue(req, "sample_missing", key=what, **names)
+            issue(ctx, "sample_missing", key=what, **names)
             return
         verdicts, error = ctx.verdicts(sample.records)
         if error:
-            self._issue(
-                req,
+            issue(
+                ctx,
                 "sample_unusable",
                 {"path": sample.records},
                 key=what,
@@ -324,7 +228,7 @@ class ContentFilteringCheck(Check):
             return
         n, passes = len(verdicts), verdicts.count("pass")
         for metric, value in (("sample_items", n), ("sample_pass_rate", passes / n)):
-            self.row(
+            ctx.row(
                 "stats",
                 scope="content",
                 subject_id=f"{what}_sample",
@@ -333,8 +237,8 @@ class ContentFilteringCheck(Check):
                 value=float(value),
             )
         if n < minimum:
-            self._issue(
-                req,
+            issue(
+                ctx,
                 "sample_too_small",
                 {"n": n, "minimum": minimum},
                 key=what,
@@ -343,8 +247,8 @@ class ContentFilteringCheck(Check):
                 **names,
             )
         if passes / n < required:
-            self._issue(
-                req,
+            issue(
+                ctx,
                 "sample_pass_rate_low",
                 {"n": n, "passes": passes},
                 key=what,
@@ -354,3 +258,16 @@ class ContentFilteringCheck(Check):
                 required=required,
                 **names,
             )
+
+
+def issue(
+    ctx: CheckContext,
+    code: str,
+    evidence: dict[str, Any] | None = None,
+    /,
+    key: str = "",
+    requirement: tuple[str, str] | None = None,
+    **values: Any,
+) -> None:
+    """A run-level content-filtering finding."""
+    ctx.find(C[code], ("run", "corpus"), evidence or {}, key=key, requirement=requirement, **values)

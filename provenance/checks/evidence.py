@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from provenance.checks.base import SUBJECT_ZH, Check, CheckContext
-from provenance.findings import Message
+from provenance.findings import FindingCode
+from provenance.tables import Output
 
 REQUIREMENT_OF_KIND = {
     "license": ("SRC-05", "7(2)"),
@@ -28,7 +29,11 @@ REQUIREMENT_OF_KIND = {
     "other": ("DOC-04", "19"),
 }
 
-MISSING = Message(
+MISSING = FindingCode(
+    "evidence_missing",
+    "DOC-04",
+    "19",
+    "medium",
     en="{kind} evidence '{path}' of {subject_kind} '{subject}' is {status}; the claim it backs cannot be verified",
     zh="{subject_zh}“{subject}”的{kind_zh}证明材料“{path}”{status_zh}，其所支撑的声明无法核实",
 )
@@ -47,6 +52,9 @@ KIND_ZH = {
     "annotation_records": "标注记录",
     "other": "其他",
 }
+UNREADABLE = FindingCode(
+    "evidence_unreadable", "DOC-04", "19", "medium", en=MISSING.en, zh=MISSING.zh
+)
 _STATUS_ZH = {"missing": "不存在", "unreadable": "无法读取"}
 
 
@@ -95,6 +103,8 @@ class EvidenceFiles(Check):
 
     name: ClassVar[str] = "evidence_files"
     requirements: ClassVar[tuple[str, ...]] = ("DOC-04",)
+    codes: ClassVar[tuple[FindingCode, ...]] = (MISSING, UNREADABLE)
+    writes: ClassVar[tuple[Output, ...]] = (Output("evidence"),)
 
     def check(self, ctx: CheckContext) -> None:
         seen: set[tuple[str, str, str]] = set()
@@ -103,7 +113,7 @@ class EvidenceFiles(Check):
                 continue
             seen.add((subject_kind, subject_id, rel))
             ev = ctx.evidence_file(rel)
-            self.row(
+            ctx.row(
                 "evidence",
                 subject_kind=subject_kind,
                 subject_id=subject_id,
@@ -114,15 +124,11 @@ class EvidenceFiles(Check):
                 bytes=ev.bytes,
             )
             if ev.status != "ok":
-                check_id, article = REQUIREMENT_OF_KIND[kind]
-                self.find(
-                    check_id,
-                    article,
-                    "medium",
+                ctx.find(
+                    MISSING if ev.status == "missing" else UNREADABLE,
                     (subject_kind, subject_id),
-                    f"evidence_{ev.status}",
-                    MISSING,
                     {"path": rel, "kind": kind},
+                    requirement=REQUIREMENT_OF_KIND[kind],
                     key=rel,
                     kind=kind,
                     kind_zh=KIND_ZH[kind],

@@ -1,14 +1,22 @@
-"""Bilingual texts of the licence findings and the intended-use labels they quote."""
+"""The licence finding codes, their bilingual texts, and the intended-use labels they quote.
+
+Each code's severity depends on the service's intended use and comes from the licence policy
+(``schemas/licenses/policy.toml`` or the pipeline's own copy); the default severity declared
+here is the bundled policy's ``public_service`` one, read from that file, not written twice.
+"""
 
 from __future__ import annotations
 
-from provenance.findings import Message
+import tomllib
+
+from provenance.findings import FindingCode, Message, Severity
+from provenance.resources import schema_file
 
 USE_ZH = {"public_service": "面向公众的服务", "internal": "内部使用", "research": "研究"}
 USE_EN = {"public_service": "public service", "internal": "internal use", "research": "research"}
 OPEN_CATEGORIES = {"public_domain", "permissive", "weak_copyleft", "strong_copyleft"}
 
-M = {
+_TEXTS = {
     "non_commercial": Message(
         en="{kind} '{subject}' is under {spdx} ({cat_en}), which forbids commercial use; intended use: {use_en}",
         zh="{kind_zh}“{subject}”适用 {spdx}（{cat_zh}），禁止商业使用；本服务用途：{use_zh}",
@@ -57,4 +65,27 @@ M = {
         en="source '{subject}' is declared {spdx} but {rate:.1%} of its records ({count} of {total}) carry rights reservations",
         zh="来源“{subject}”声明为 {spdx}，但其 {rate:.1%} 的记录（{total} 条中 {count} 条）带有权利保留声明",
     ),
+}
+
+#: codes about what a licence allows (IP-02); the rest are about the licence itself (SRC-05)
+IP_CODES = ("license_laundering", "rights_reserved_in_open_source")
+_BUNDLED = tomllib.loads(schema_file("licenses/policy.toml").read_text(encoding="utf-8"))
+
+
+def _default(code: str) -> Severity:
+    level = _BUNDLED[code]["public_service"]
+    return "info" if level == "off" else level
+
+
+#: every licence finding code, by code
+M: dict[str, FindingCode] = {
+    code: FindingCode(
+        code,
+        "IP-02" if code in IP_CODES else "SRC-05",
+        "7(2)",
+        _default(code),
+        en=text.en,
+        zh=text.zh,
+    )
+    for code, text in _TEXTS.items()
 }

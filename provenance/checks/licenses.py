@@ -19,11 +19,12 @@ from provenance.checks.base import Check, CheckContext
 from provenance.checks.license_text import USE_EN, USE_ZH, M
 from provenance.checks.rights import RightsNoticeRates
 from provenance.errors import BadInput, Problem
-from provenance.findings import SEVERITIES, Severity
+from provenance.findings import SEVERITIES, FindingCode, Severity
 from provenance.licenses import LicenseIndex, LicenseVerdict, _combine, index_with
 from provenance.licenses.data import Terms
 from provenance.manifest import Source
 from provenance.resources import data_dir
+from provenance.tables import Output
 
 
 class LicenseSettings(BaseModel):
@@ -57,6 +58,9 @@ class Licenses(RightsNoticeRates, Check):
     name: ClassVar[str] = "licenses"
     requirements: ClassVar[tuple[str, ...]] = ("SRC-05", "IP-02")
     Settings: ClassVar[type[BaseModel]] = LicenseSettings
+    codes: ClassVar[tuple[FindingCode, ...]] = tuple(M.values())
+    needs: ClassVar[tuple[str, ...]] = ("rights_notice_counts",)
+    writes: ClassVar[tuple[Output, ...]] = (Output("source_licenses"), Output("stats"))
 
     def prepare(self, pipeline_dir: Path) -> None:
         cfg: LicenseSettings = self.settings
@@ -79,12 +83,11 @@ class Licenses(RightsNoticeRates, Check):
 
     def check(self, ctx: CheckContext) -> None:
         m = ctx.lm.manifest
-        self.use = m.service.intended_use
         sources = {s.id: s for _, s in m.sources()}
         by_dataset = {d.id: [s.id for s in d.sources] for d in m.datasets}
         declared = {sid: self.index.classify(s.license) for sid, s in sources.items() if s.license}
         effective: dict[str, Terms | None] = {}
-        self.expr: dict[str, str] = {}  # effective terms written out: "MIT AND (CC-BY-NC-SA-4.0)"
+        expr: dict[str, str] = {}  # effective terms written out: "MIT AND (CC-BY-NC-SA-4.0)"
 
         def eff(sid: str, seen: frozenset[str]) -> Terms | None:
             if sid in effective:
@@ -98,31 +101,33 @@ class Licenses(RightsNoticeRates, Check):
             for up in self._upstreams(sources[sid], sources, by_dataset):
                 if up not in seen and (t := eff(up, seen | {up})) is not None:
                     parts.append(t)
-                    texts.append(f"({self.expr[up]})" if " " in self.expr[up] else self.expr[up])
+                    texts.append(f"({expr[up]})" if " " in expr[up] else expr[up])
             effective[sid] = _combine("AND", parts) if parts else None
-            self.expr[sid] = " AND ".join(dict.fromkeys(texts))
+            expr[sid] = " AND ".join(dict.fromkeys(texts))
             return effective[sid]
 
         for sid, src in sources.items():
             terms = eff(sid, frozenset({sid}))
             v = declared.get(sid)
-            self.row("source_licenses", **self._row(sid, src, v, terms))
+            ctx.row("source_licenses", **self._row(sid, src, v, terms))
             self._inheritance(ctx, src, v, sources, by_dataset, eff)
             if v is not None or terms is not None:
                 self._policy(
+                    ctx,
                     "source",
                     sid,
                     src.license or "",
                     v,
                     terms,
                     src.contract is not None,
-                    self.expr.get(sid),
+                    expr.get(sid),
                 )
         for model in m.foundation_models:
             if model.license:
                 v = self.index.classify(model.license)
                 terms = self.index.verdict_terms(v)
                 self._policy(
+                    ctx,
                     "model",
                     model.id,
                     model.license,
@@ -162,25 +167,27 @@ class Licenses(RightsNoticeRates, Check):
         }
 
     def _emit(
-        self, code: str, subject_kind: str, subject: str, evidence: dict[str, Any], **values: Any
+        self,
+        ctx: CheckContext,
+        code: str,
+        subject_kind: str,
+        subject: str,
+        evidence: dict[str, Any],
+        **values: Any,
     ) -> None:
-        sev = self.policy[code][self.use]
+        use = ctx.lm.manifest.service.intended_use
+        sev = self.policy[code][use]
         if sev == "off":
             return
-        self.find(
-            "IP-02"
-            if code in ("license_laundering", "rights_reserved_in_open_source")
-            else "SRC-05",
-            "7(2)",
-            cast(Severity, sev),  # validated against SEVERITIES in prepare()
-            (subject_kind, subject),
-            code,
+        ctx.find(
             M[code],
+            (subject_kind, subject),
             evidence,
+            severity=cast(Severity, sev),  # validated against SEVERITIES in prepare()
             key=values.get("upstream", ""),
             subject=subject,
-            use_en=USE_EN[self.use],
-            use_zh=USE_ZH[self.use],
+            use_en=USE_EN[use],
+            use_zh=USE_ZH[use],
             kind=subject_kind,
             kind_zh={"source": "来源", "model": "模型"}[subject_kind],
             **values,
@@ -188,6 +195,7 @@ class Licenses(RightsNoticeRates, Check):
 
     def _policy(
         self,
+        ctx: CheckContext,
         kind: str,
         subject: str,
         raw: str,
@@ -202,7 +210,7 @@ class Licenses(RightsNoticeRates, Check):
             evidence: dict[str, Any] = {"license": raw, "reason": v.reason, "rule": v.rule}
             if v.outcome == "ambiguous":  # what it may mean, and the use all readings share
                 evidence |= {"candidates": list(v.candidates), "commercial_use": v.commercial_use}
-            self._emit(code, kind, subject, evidence, raw=raw, reason=v.reason)
+            self._emit(ctx, code, kind, subject, evidence, raw=raw, reason=v.reason)
         if terms is None:
             return
         spdx = (
@@ -216,6 +224,7 @@ class Licenses(RightsNoticeRates, Check):
         ev = {"license": raw, "spdx": v.spdx if v else None, "effective_category": terms.category}
         if terms.commercial_use == "not allowed":
             self._emit(
+                ctx,
                 "research_only" if terms.category == "research_only" else "non_commercial",
                 kind,
                 subject,
@@ -223,15 +232,15 @@ class Licenses(RightsNoticeRates, Check):
                 **base,
             )
         if terms.no_derivatives:
-            self._emit("no_derivatives", kind, subject, ev, **base)
+            self._emit(ctx, "no_derivatives", kind, subject, ev, **base)
         if terms.share_alike:
-            self._emit("share_alike", kind, subject, ev, **base)
+            self._emit(ctx, "share_alike", kind, subject, ev, **base)
         if terms.forbids_competing_models:
-            self._emit("forbids_competing_models", kind, subject, ev, **base)
+            self._emit(ctx, "forbids_competing_models", kind, subject, ev, **base)
         elif terms.category == "model_terms":
-            self._emit("model_terms", kind, subject, ev, **base)
+            self._emit(ctx, "model_terms", kind, subject, ev, **base)
         if terms.category == "proprietary" and not has_contract:
-            self._emit("proprietary_without_contract", kind, subject, ev, **base)
+            self._emit(ctx, "proprietary_without_contract", kind, subject, ev, **base)
 
     def _inheritance(
         self,
@@ -245,7 +254,9 @@ class Licenses(RightsNoticeRates, Check):
         data = self.index.data
         for up in src.upstream:
             if up not in sources and up not in by_dataset:
-                self._emit("upstream_undeclared", "source", src.id, {"upstream": up}, upstream=up)
+                self._emit(
+                    ctx, "upstream_undeclared", "source", src.id, {"upstream": up}, upstream=up
+                )
         if v is None or v.spdx is None:
             return
         mine = self.index._expr_terms(v.spdx)
@@ -259,6 +270,7 @@ class Licenses(RightsNoticeRates, Check):
             if stricter and t.category != "unknown":
                 up_v = self.index.classify(sources[up].license) if sources[up].license else None
                 self._emit(
+                    ctx,
                     "license_laundering",
                     "source",
                     src.id,

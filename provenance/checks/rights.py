@@ -19,12 +19,11 @@ class RightsNoticeRates:
 
     settings: Any
 
-    if TYPE_CHECKING:  # provided by Check and by Licenses; declared here for the type checker only
-
-        def row(self, table: str, **values: Any) -> None: ...
+    if TYPE_CHECKING:  # provided by Licenses; declared here for the type checker only
 
         def _emit(
             self,
+            ctx: CheckContext,
             code: str,
             subject_kind: str,
             subject: str,
@@ -37,14 +36,13 @@ class RightsNoticeRates:
     ) -> None:
         cfg = self.settings
         rows = ctx.sql(
-            """SELECT f.source_id, c.kind, sum(c.records_with), sum(c.records_scanned), sum(c.hits)
-               FROM rights_notice_counts c JOIN files f ON f.run_id = c.run_id AND f.file_id = c.file_id
-               WHERE c.run_id = ? GROUP BY ALL ORDER BY ALL""",
-            [ctx.run_id],
+            """SELECT source_id, kind, sum(records_with), sum(records_scanned), sum(hits)
+               FROM run_rights_notice_counts GROUP BY ALL ORDER BY ALL""",
+            [],
         )
         for sid, kind, with_, scanned, hits in rows:
             rate = (with_ / scanned) if scanned else 0.0
-            self.row(
+            ctx.row(
                 "stats",
                 scope="source",
                 subject_id=sid,
@@ -52,7 +50,7 @@ class RightsNoticeRates:
                 key=kind,
                 value=rate,
             )
-            self.row(
+            ctx.row(
                 "stats",
                 scope="source",
                 subject_id=sid,
@@ -60,7 +58,7 @@ class RightsNoticeRates:
                 key=kind,
                 value=float(with_),
             )
-            self.row(
+            ctx.row(
                 "stats",
                 scope="source",
                 subject_id=sid,
@@ -79,6 +77,7 @@ class RightsNoticeRates:
                 and rate > cfg.reservation_rate
             ):
                 self._emit(
+                    ctx,
                     "rights_reserved_in_open_source",
                     "source",
                     sid,

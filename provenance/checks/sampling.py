@@ -19,9 +19,10 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
-from provenance.findings import Message
+from provenance.findings import FindingCode, Message, Severity
 from provenance.manifest.model import ReviewSample
 from provenance.measures import clopper_pearson_upper
+from provenance.tables import Output
 
 STAGE = {
     "pre_collection": ("SRC-02", "采集前", "before collection"),
@@ -67,117 +68,94 @@ class SamplingSettings(BaseModel):
     )
 
 
+#: (suffix, default severity, wording): each declared once per review stage below
+OUTCOMES: tuple[tuple[str, Severity, Message], ...] = (
+    ("review_missing", "medium", MISSING),
+    ("review_unusable", "medium", BAD_RECORDS),
+    ("over_limit", "high", OVER),
+    ("inconclusive", "medium", INCONCLUSIVE),
+    ("passed", "info", PASS),
+    ("sample_small", "low", SMALL),
+)
+#: stage → outcome → its finding code, e.g. CODES_OF["pre_collection"]["over_limit"]
+CODES_OF: dict[str, dict[str, FindingCode]] = {
+    stage: {
+        suffix: FindingCode(f"{stage}_{suffix}", req, "7(1)", sev, en=msg.en, zh=msg.zh)
+        for suffix, sev, msg in OUTCOMES
+    }
+    for stage, (req, _, _) in STAGE.items()
+}
+
+
 class SafetySampling(Check):
     """Failure rate and Clopper-Pearson bound of each recorded safety review."""
 
     name: ClassVar[str] = "safety_sampling"
     requirements: ClassVar[tuple[str, ...]] = ("SRC-02", "SRC-03")
     Settings: ClassVar[type[BaseModel]] = SamplingSettings
+    codes: ClassVar[tuple[FindingCode, ...]] = tuple(
+        c for by_outcome in CODES_OF.values() for c in by_outcome.values()
+    )
+    writes: ClassVar[tuple[Output, ...]] = (Output("stats"),)
 
     def check(self, ctx: CheckContext) -> None:
-        cfg: SamplingSettings = self.settings  # type: ignore[assignment]
         for _, src in ctx.lm.manifest.sources():
             review = src.safety_review
-            for stage, (req, zh, en) in STAGE.items():
+            for stage, (_, zh, en) in STAGE.items():
                 sample: ReviewSample | None = getattr(review, stage) if review else None
-                values: dict[str, Any] = {"source": src.id, "stage_en": en, "stage_zh": zh}
-                if sample is None:
-                    self.find(
-                        req,
-                        "7(1)",
-                        "medium",
-                        ("source", src.id),
-                        f"{stage}_review_missing",
-                        MISSING,
-                        **values,
-                    )
-                    continue
-                verdicts, error = ctx.verdicts(sample.records)
-                if error:
-                    self.find(
-                        req,
-                        "7(1)",
-                        "medium",
-                        ("source", src.id),
-                        f"{stage}_review_unusable",
-                        BAD_RECORDS,
-                        {"path": sample.records},
-                        **values,
-                        error=error,
-                    )
-                    continue
-                n, fails = len(verdicts), verdicts.count("fail")
-                rate, upper = fails / n, clopper_pearson_upper(fails, n, cfg.confidence)
-                for metric, value in (
-                    ("review_items", n),
-                    ("review_fail_rate", rate),
-                    ("review_upper_bound", upper),
-                ):
-                    self.row(
-                        "stats",
-                        scope="source",
-                        subject_id=src.id,
-                        metric=metric,
-                        key=stage,
-                        value=float(value),
-                    )
-                figures = {
-                    "n": n,
-                    "fails": fails,
-                    "rate": rate,
-                    "upper": upper,
-                    "limit": cfg.limit,
-                    "conf": cfg.confidence,
-                    "seed": sample.seed,
-                    "population": sample.population,
-                }
-                args = {
-                    **values,
-                    **{k: v for k, v in figures.items() if k not in ("seed", "population")},
-                }
-                if rate > cfg.limit:
-                    self.find(
-                        req,
-                        "7(1)",
-                        "high",
-                        ("source", src.id),
-                        f"{stage}_over_limit",
-                        OVER,
-                        figures,
-                        **args,
-                    )
-                elif upper >= cfg.limit:
-                    self.find(
-                        req,
-                        "7(1)",
-                        "medium",
-                        ("source", src.id),
-                        f"{stage}_inconclusive",
-                        INCONCLUSIVE,
-                        figures,
-                        **args,
-                    )
-                else:
-                    self.find(
-                        req,
-                        "7(1)",
-                        "info",
-                        ("source", src.id),
-                        f"{stage}_passed",
-                        PASS,
-                        figures,
-                        **args,
-                    )
-                if n < cfg.min_sample:
-                    self.find(
-                        req,
-                        "7(1)",
-                        "low",
-                        ("source", src.id),
-                        f"{stage}_sample_small",
-                        SMALL,
-                        figures,
-                        **values,
-                        n=n,
-                        minimum=cfg.min_sample,
-                    )
+                self._review(ctx, src.id, stage, sample, {"stage_en": en, "stage_zh": zh})
+
+    def _review(
+        self,
+        ctx: CheckContext,
+        source: str,
+        stage: str,
+        sample: ReviewSample | None,
+        words: dict[str, Any],
+    ) -> None:
+        cfg: SamplingSettings = self.settings  # type: ignore[assignment]
+        code, subject = CODES_OF[stage], ("source", source)
+        values: dict[str, Any] = {"source": source, **words}
+        if sample is None:
+            ctx.find(code["review_missing"], subject, **values)
+            return
+        verdicts, error = ctx.verdicts(sample.records)
+        if error:
+            ctx.find(
+                code["review_unusable"], subject, {"path": sample.records}, **values, error=error
+            )
+            return
+        n, fails = len(verdicts), verdicts.count("fail")
+        rate, upper = fails / n, clopper_pearson_upper(fails, n, cfg.confidence)
+        for metric, value in (
+            ("review_items", n),
+            ("review_fail_rate", rate),
+            ("review_upper_bound", upper),
+        ):
+            ctx.row(
+                "stats",
+                scope="source",
+                subject_id=source,
+                metric=metric,
+                key=stage,
+                value=float(value),
+            )
+        figures = {
+            "n": n,
+            "fails": fails,
+            "rate": rate,
+            "upper": upper,
+            "limit": cfg.limit,
+            "conf": cfg.confidence,
+            "seed": sample.seed,
+            "population": sample.population,
+        }
+        args = {**values, **{k: v for k, v in figures.items() if k not in ("seed", "population")}}
+        if rate > cfg.limit:
+            ctx.find(code["over_limit"], subject, figures, **args)
+        elif upper >= cfg.limit:
+            ctx.find(code["inconclusive"], subject, figures, **args)
+        else:
+            ctx.find(code["passed"], subject, figures, **args)
+        if n < cfg.min_sample:
+            ctx.find(code["sample_small"], subject, figures, **values, n=n, minimum=cfg.min_sample)
