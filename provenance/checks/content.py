@@ -106,22 +106,14 @@ class ContentFilteringCheck(Check):
         }
         total = len({k for k, _ in keywords})
         per_risk = Counter(risk for _, risk in keywords)
-        ctx.row(
-            "stats",
-            scope="content",
-            subject_id="keyword_library",
-            metric="keywords",
-            key="*",
-            value=float(total),
-        )
-        for risk in RISKS[:17]:
+        for key, value in (("*", total), *((r, per_risk.get(r, 0)) for r in RISKS[:17])):
             ctx.row(
                 "stats",
                 scope="content",
                 subject_id="keyword_library",
                 metric="keywords",
-                key=risk,
-                value=float(per_risk.get(risk, 0)),
+                key=key,
+                value=float(value),
             )
         if total < cfg.keywords_total:
             issue(

@@ -192,20 +192,11 @@ class CrawlCompliance(Check):
         for r, url, shown in zip(rows, raw, stored, strict=True):
             host = host_of(url)
             ua = str(r.get("user_agent") or default_ua)
-            if not host:
-                verdict, digest = "invalid_url", None
-            else:
-                if host not in parsers:
-                    parsers[host] = _load_robots(robots_dir, host)
-                parsed = parsers[host]
-                if parsed is None:
-                    verdict, digest = "no_snapshot", None
-                    missing_hosts[host] += 1
-                else:
-                    robots, digest = parsed
-                    verdict = "allowed" if robots.can_fetch(url, ua) else "disallowed"
-                    if verdict == "disallowed":
-                        disallowed.append(shown)
+            verdict, digest = _verdict(parsers, robots_dir, host, url, ua)
+            if verdict == "no_snapshot":
+                missing_hosts[host or ""] += 1
+            elif verdict == "disallowed":
+                disallowed.append(shown)
             verdicts[verdict] += 1
             ctx.row(
                 "crawl_checks",
@@ -239,6 +230,25 @@ class CrawlCompliance(Check):
             )
         if not disallowed and not missing_hosts and verdicts["allowed"]:
             ctx.find(ALL_ALLOWED, subject, {"urls": total}, source=src.id, total=total)
+
+
+def _verdict(
+    parsers: dict[str, tuple[Protego, str] | None],
+    robots_dir: Path | None,
+    host: str | None,
+    url: str,
+    user_agent: str,
+) -> tuple[str, str | None]:
+    """(verdict, robots.txt SHA-256) of one URL; each host's snapshot is parsed once."""
+    if not host:
+        return "invalid_url", None
+    if host not in parsers:
+        parsers[host] = _load_robots(robots_dir, host)
+    parsed = parsers[host]
+    if parsed is None:
+        return "no_snapshot", None
+    robots, digest = parsed
+    return ("allowed" if robots.can_fetch(url, user_agent) else "disallowed"), digest
 
 
 def _load_robots(robots_dir: Path | None, host: str) -> tuple[Protego, str] | None:
