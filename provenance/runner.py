@@ -34,6 +34,7 @@ from provenance.manifest import LoadedManifest, load_manifest
 from provenance.manifest.rows import manifest_rows
 from provenance.pipeline import Pipeline, load_pipeline
 from provenance.plan import Plan, make_plan
+from provenance.scanners import shard_tables
 from provenance.store import Store, bad_db_path
 
 # Test hook for crash-safety tests: "fail_after_shards:N" raises, "kill_after_shards:N" sends
@@ -157,7 +158,9 @@ def _open_run(
     _, old = store.query("SELECT file_id, bytes, mtime_ns FROM files WHERE run_id = ?", [resume])
     before = {r[0]: (r[1], r[2]) for r in old}
     now = {f.file_id: (f.bytes, f.mtime_ns) for f in plan.files}
-    store.forget_shards(resume, [fid for fid, v in before.items() if now.get(fid) != v])
+    store.forget_shards(
+        resume, [fid for fid, v in before.items() if now.get(fid) != v], shard_tables()
+    )
     store.reopen_run(resume, rows)
     return resume
 

@@ -24,18 +24,6 @@ from provenance.resources import schema_file
 from provenance.sqlguard import connect_read_only, ident
 
 SCHEMA_VERSION = 2
-# Tables written per shard: cleared for a shard that is re-scanned on resume.
-SHARD_TABLES = (
-    "file_stats",
-    "rights_notices",
-    "rights_notice_counts",
-    "pii_hits",
-    "pii_counts",
-    "stat_parts",
-    "record_hashes",
-    "minhash_signatures",
-    "keyword_counts",
-)
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """
@@ -189,13 +177,14 @@ class Store:
                 self.con.execute(f"DELETE FROM {ident(table)} WHERE run_id = ?", [run_id])
                 self.insert(table, table_rows, run_id)
 
-    def forget_shards(self, run_id: str, file_ids: Iterable[str]) -> None:
-        """Drop staged results of files that changed since the interrupted run read them."""
+    def forget_shards(self, run_id: str, file_ids: Iterable[str], tables: Iterable[str]) -> None:
+        """Drop staged results (rows of the scanner ``tables`` and the shard markers) of files
+        that changed since the interrupted run read them."""
         ids = list(file_ids)
         if not ids:
             return
         with self.transaction():
-            for table in (*SHARD_TABLES, "shards"):
+            for table in (*tables, "shards"):
                 self.con.execute(
                     f"DELETE FROM {ident(table)} WHERE run_id = ? AND list_contains(?, file_id)",
                     [run_id, ids],

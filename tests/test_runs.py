@@ -27,10 +27,10 @@ def more_files(c: Corpus, n: int = 6) -> None:
         )
 
 
-def q(db: Path, sql: str) -> list[tuple[Any, ...]]:
+def q(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
@@ -128,6 +128,11 @@ def test_resume_rereads_a_file_that_changed(
     monkeypatch.delenv("PROVENANCE_FAULT")
     audit(manifest, db, workers=1, resume=run_id)
     assert q(db, "SELECT records FROM files WHERE path = 'open/a.jsonl'") == [(7,)]
+    # every scanner table (derived from the scanners' declared outputs) holds one scan of it
+    fid = q(db, "SELECT file_id FROM files WHERE path = 'open/a.jsonl'")[0][0]
+    assert q(db, "SELECT count(*) FROM record_hashes WHERE file_id = ?", [fid]) == [(7,)]
+    assert q(db, "SELECT count(*) FROM file_stats WHERE file_id = ?", [fid]) == [(1,)]
+    assert q(db, "SELECT sum(records) FROM file_stats WHERE file_id = ?", [fid]) == [(7,)]
 
 
 def test_second_writer_gets_a_clear_error(corpus: Corpus, tmp_path: Path) -> None:

@@ -19,18 +19,13 @@ from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest
 from provenance.pipeline import Pipeline
 from provenance.plan import Plan
-from provenance.scanners import SCANNERS
+from provenance.scanners import shard_tables
 from provenance.store import Store
 
 
 def run_tables(checks: Iterable[type[Check]]) -> tuple[str, ...]:
     """Tables written when a run commits: findings plus every check's ``writes``."""
     return ("findings", *sorted({o.table for c in checks for o in c.writes}))
-
-
-def shard_tables() -> tuple[str, ...]:
-    """Tables scanners write per shard (their ``outputs``)."""
-    return tuple(sorted({o.table for s in SCANNERS.values() for o in s.outputs}))
 
 
 def ordered(checks: list[Check]) -> list[Check]:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from provenance.errors import ShardError, safe_error
+from provenance.errors import InternalError, ShardError, safe_error
 from provenance.pii.keys import BatchGuard
 from provenance.pipeline import ScannerSpec
 from provenance.plan import Shard
@@ -61,6 +61,12 @@ def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
 
     def keep(scanner: Any, out: dict[str, pa.Table]) -> None:
         for table, data in out.items():
+            if table not in {o.table for o in scanner.outputs}:
+                # an undeclared table would escape the resume clean-up and the DDL: a bug
+                raise InternalError(
+                    f"scanner {scanner.name} returned table {table!r}, which its outputs "
+                    "do not declare"
+                )
             parts.setdefault(table, []).append(_stamp(data, scanner.name, scanner.version))
 
     guard = BatchGuard.for_shard(shard, job.scanners)  # keys and URLs masked once, for all

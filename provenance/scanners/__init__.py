@@ -22,4 +22,11 @@ SCANNERS: dict[str, type[Scanner]] = {
     )
 }
 
-__all__ = ["SCANNERS", "Scanner", "ShardContext"]
+
+def shard_tables() -> tuple[str, ...]:
+    """Every table a scanner writes per shard (their ``outputs``): what a resume clears for a
+    re-scanned file, and what the check phase scopes to the run."""
+    return tuple(sorted({o.table for s in SCANNERS.values() for o in s.outputs}))
+
+
+__all__ = ["SCANNERS", "Scanner", "ShardContext", "shard_tables"]
