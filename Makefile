@@ -43,6 +43,6 @@ demo-data: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
 
-## docs: regenerate README's checks and finding-codes tables from the checks' declarations.
+## docs: regenerate README's checks and finding-codes tables and dossier.sql's shard tables from their declarations.
 docs: $(STAMP)
 	$(BIN)/python -m provenance.docs --write

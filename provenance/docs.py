@@ -1,24 +1,31 @@
-"""README sections generated from the declarations they document.
+"""Sections of README.md and schemas/dossier.sql generated from the declarations they document.
 
 The table of checks (requirements, tables read and written, finding codes) and the table of
-finding codes are rendered from the check registry and :data:`provenance.findings.CODES`, and
-written between marker comments in README.md, so the documentation cannot drift from the code.
-``python -m provenance.docs --write`` (``make docs``) regenerates; ``--check`` exits 1 when
-README.md is stale (the test suite runs it).
+finding codes are rendered from the check registry and :data:`provenance.findings.CODES`; the
+shard tables' DDL from the scanners' declared outputs (:mod:`provenance.dossier.ddl`). Each is
+written between marker comments, so neither documentation nor schema can drift from the code.
+``python -m provenance.docs --write`` (``make docs``) regenerates; ``--check`` exits 1 when a
+file is stale (the test suite runs it).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from provenance.checks import CHECKS
 from provenance.checks.base import Check
+from provenance.dossier.ddl import shard_tables_ddl
+from provenance.resources import schema_file
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+DDL = schema_file("dossier.sql")
 BEGIN = "<!-- BEGIN generated: {name} (make docs) -->"
 END = "<!-- END generated: {name} -->"
+SQL_BEGIN = "-- BEGIN generated: {name}, from the scanners' declared outputs (make docs)"
+SQL_END = "-- END generated: {name}"
 
 
 def _cell(text: str) -> str:
@@ -54,35 +61,44 @@ def codes_table(checks: dict[str, type[Check]] = CHECKS) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"checks": checks_table, "finding-codes": codes_table}
+#: file → (begin marker, end marker, {section name: renderer})
+FILES: dict[Path, tuple[str, str, dict[str, Callable[[], str]]]] = {
+    README: (BEGIN, END, {"checks": checks_table, "finding-codes": codes_table}),
+    DDL: (SQL_BEGIN, SQL_END, {"shard tables": shard_tables_ddl}),
+}
 
 
-def render(text: str) -> str:
-    """``text`` with every generated section replaced by its current rendering."""
-    for name, make in SECTIONS.items():
-        begin, end = BEGIN.format(name=name), END.format(name=name)
+def render(text: str, path: Path = README) -> str:
+    """``text`` (the content of ``path``) with every generated section re-rendered."""
+    begin_fmt, end_fmt, sections = FILES[path]
+    for name, make in sections.items():
+        begin, end = begin_fmt.format(name=name), end_fmt.format(name=name)
         head, sep, rest = text.partition(begin)
         if not sep:
-            raise ValueError(f"README.md lacks the marker {begin}")
+            raise ValueError(f"{path.name} lacks the marker {begin}")
         _, sep, tail = rest.partition(end)
         if not sep:
-            raise ValueError(f"README.md lacks the marker {end}")
+            raise ValueError(f"{path.name} lacks the marker {end}")
         text = f"{head}{begin}\n{make()}\n{end}{tail}"
     return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``--write`` regenerates README.md; ``--check`` exits 1 when it is stale."""
+    """``--write`` regenerates the files; ``--check`` exits 1 when one is stale."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="rewrite README.md in place")
-    parser.add_argument("--check", action="store_true", help="exit 1 when README.md is stale")
+    parser.add_argument("--write", action="store_true", help="rewrite the files in place")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a file is stale")
     args = parser.parse_args(argv)
-    current = README.read_text(encoding="utf-8")
-    wanted = render(current)
-    if args.write and wanted != current:
-        README.write_text(wanted, encoding="utf-8")
-    if args.check and wanted != current:
-        print("README.md is stale: run `make docs`", file=sys.stderr)
+    stale = []
+    for path in FILES:
+        current = path.read_text(encoding="utf-8")
+        wanted = render(current, path)
+        if wanted != current:
+            stale.append(path.name)
+            if args.write:
+                path.write_text(wanted, encoding="utf-8")
+    if args.check and stale:
+        print(f"{', '.join(stale)} stale: run `make docs`", file=sys.stderr)
         return 1
     return 0
 

@@ -225,18 +225,19 @@ class Store:
         ).fetchall():
             columns.setdefault(table, set()).add(column)
         for table in dict.fromkeys(tables):
-            view, cols = ident(prefix + table), columns.get(table, set())
-            if "file_id" in cols and "source_id" not in cols:
-                body = (
+            cols = columns.get(table, set())
+            if "file_id" in cols and "source_id" not in cols:  # scanner tables: add the source
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {ident(prefix + table)} AS "
                     f"SELECT t.*, f.source_id, f.dataset_id FROM {ident(table)} t JOIN files f "
-                    "ON f.run_id = t.run_id AND f.file_id = t.file_id"
+                    "ON f.run_id = t.run_id AND f.file_id = t.file_id "
+                    "WHERE t.run_id = getvariable('provenance_run')"
                 )
             else:
-                body = f"SELECT * FROM {ident(table)} t"
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {view} AS {body} "
-                "WHERE t.run_id = getvariable('provenance_run')"
-            )
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {ident(prefix + table)} AS "
+                    f"SELECT * FROM {ident(table)} t WHERE t.run_id = getvariable('provenance_run')"
+                )
 
     def complete_run(self, run_id: str, exit_code: int) -> None:
         """Per-file totals and licence columns from the committed results; status complete.

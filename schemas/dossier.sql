@@ -120,27 +120,28 @@ CREATE TABLE shards (
 );
 COMMENT ON TABLE shards IS 'Completion markers: a shard listed here was read and its scanners'' results committed with it; a resumed run skips it. status: ok / error (unreadable: see error). records, malformed, invalid_utf8, sha256 are what the reader saw (sha256 on part 0 only).';
 
+-- BEGIN generated: shard tables, from the scanners' declared outputs (make docs)
 CREATE TABLE file_stats (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  shard_id        VARCHAR NOT NULL,
-  records         BIGINT,
-  characters      BIGINT,
-  text_bytes      BIGINT,
-  empty_records   BIGINT,
-  missing_text    BIGINT,
-  malformed       BIGINT,
-  invalid_utf8    BIGINT,
-  bytes_on_disk   BIGINT,
-  sha256          VARCHAR,
-  repaired        BIGINT,
-  malformed_lines BIGINT[],
+  run_id            VARCHAR NOT NULL,
+  scanner           VARCHAR NOT NULL,
+  scanner_version   VARCHAR NOT NULL,
+  file_id           VARCHAR NOT NULL,
+  shard_id          VARCHAR NOT NULL,
+  records           BIGINT,
+  characters        BIGINT,
+  text_bytes        BIGINT,
+  empty_records     BIGINT,
+  missing_text      BIGINT,
+  malformed         BIGINT,
+  invalid_utf8      BIGINT,
+  bytes_on_disk     BIGINT,
+  sha256            VARCHAR,
+  repaired          BIGINT,
+  malformed_lines   BIGINT[],
   malformed_reasons VARCHAR,
-  field_names     VARCHAR[],
-  damage          VARCHAR,
-  damage_line     BIGINT
+  field_names       VARCHAR[],
+  damage            VARCHAR,
+  damage_line       BIGINT
 );
 COMMENT ON TABLE file_stats IS 'Per-shard counts from the file_stats scanner; sum over shards for a file.';
 COMMENT ON COLUMN file_stats.empty_records IS 'Records whose text is missing or only white space.';
@@ -153,6 +154,119 @@ COMMENT ON COLUMN file_stats.malformed_reasons IS 'JSON object: reason -> count 
 COMMENT ON COLUMN file_stats.field_names IS 'Up to 20 distinct top-level field (column) names seen in the file, to suggest a text_field; names only, never values, and only name-shaped ones (no 5-digit runs, no @).';
 COMMENT ON COLUMN file_stats.damage IS 'Why the compressed stream ended early (truncated or corrupt); the records before it are counted, the rest of the file is lost.';
 COMMENT ON COLUMN file_stats.damage_line IS 'Complete lines read before the damage.';
+
+CREATE TABLE rights_notices (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  kind            VARCHAR NOT NULL,
+  start_pos       BIGINT,
+  end_pos         BIGINT,
+  snippet         VARCHAR
+);
+COMMENT ON TABLE rights_notices IS 'Copyright and rights-reservation notices found in records (capped per shard and kind; counts in rights_notice_counts are exact).';
+COMMENT ON COLUMN rights_notices.kind IS 'copyright, all_rights_reserved, zh_copyright_reserved (版权所有), zh_no_reproduction (未经许可不得转载), zh_reproduction_with_attribution, spdx_identifier, isbn.';
+COMMENT ON COLUMN rights_notices.snippet IS 'The notice with up to 30 characters of context; digits and e-mail addresses in the context are masked.';
+
+CREATE TABLE rights_notice_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  kind            VARCHAR NOT NULL,
+  records_scanned BIGINT,
+  records_with    BIGINT,
+  hits            BIGINT
+);
+COMMENT ON TABLE rights_notice_counts IS 'Per shard and notice kind: records scanned, records with the notice, notices found. kind any_reservation = records with any reservation of rights.';
+
+CREATE TABLE pii_hits (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  entity_type     VARCHAR NOT NULL,
+  start_pos       BIGINT,
+  end_pos         BIGINT,
+  score           DOUBLE,
+  masked          VARCHAR,
+  value_hash      VARCHAR NOT NULL,
+  personal        BOOLEAN,
+  sensitive       BOOLEAN,
+  minor           BOOLEAN
+);
+COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
+COMMENT ON COLUMN pii_hits.record_key IS 'The record''s key as stored in every record-level table: readable, or masked with ~ and a keyed hash when it holds an identifier.';
+COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, PHONE_NUMBER (any country), BANK_CARD (any card scheme), CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS (IPv4 or IPv6).';
+COMMENT ON COLUMN pii_hits.start_pos IS 'Character offset in the record''s text; NULL when the identifier is in the record''s key (id_field), not its text.';
+COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';
+COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92).';
+COMMENT ON COLUMN pii_hits.sensitive IS 'Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.';
+COMMENT ON COLUMN pii_hits.minor IS 'An ID number whose birth date shows a child under 14 at the record''s collection time.';
+
+CREATE TABLE pii_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  entity_type     VARCHAR NOT NULL,
+  records_scanned BIGINT,
+  records_with    BIGINT,
+  hits            BIGINT
+);
+COMMENT ON TABLE pii_counts IS 'Per shard and entity type: records scanned, records with hits, hits (entity_type * = records scanned).';
+
+CREATE TABLE stat_parts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  language        VARCHAR NOT NULL,
+  metric          VARCHAR NOT NULL,
+  key             VARCHAR,
+  value           DOUBLE
+);
+COMMENT ON TABLE stat_parts IS 'Per-shard, per-language partial statistics from corpus_stats: sums (records, bytes, characters, tokens_est, empty, very_short, garbled, length_bin, domain_bytes, domain_records) and collected_min / collected_max. Reduced into stats.';
+
+CREATE TABLE record_hashes (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  exact_hash      BIGINT NOT NULL,
+  characters      BIGINT
+);
+COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
+
+CREATE TABLE minhash_signatures (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  record_key      VARCHAR NOT NULL,
+  signature       BLOB NOT NULL
+);
+COMMENT ON TABLE minhash_signatures IS 'MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme, a fixed-width blob). LSH bands are byte slices of it, grouped at reduce time to find candidate pairs; the estimated Jaccard confirms them. Per record: removed from runs older than the newest N by `provenance gc`.';
+
+CREATE TABLE keyword_counts (
+  run_id          VARCHAR NOT NULL,
+  scanner         VARCHAR NOT NULL,
+  scanner_version VARCHAR NOT NULL,
+  file_id         VARCHAR NOT NULL,
+  shard_id        VARCHAR NOT NULL,
+  risk            VARCHAR NOT NULL,
+  records_checked BIGINT,
+  records_hit     BIGINT
+);
+COMMENT ON TABLE keyword_counts IS 'Per shard and risk code: records checked against the keyword library and records that hit it (risk * = any keyword). The keywords themselves are not stored.';
+-- END generated: shard tables
 
 CREATE TABLE evidence (
   run_id       VARCHAR NOT NULL,
@@ -230,72 +344,6 @@ COMMENT ON COLUMN source_licenses.category IS 'public_domain, permissive, weak_c
 COMMENT ON COLUMN source_licenses.effective_category IS 'Most restrictive category of the declared licence AND every upstream source it derives from.';
 COMMENT ON COLUMN source_licenses.commercial_use IS 'allowed / not allowed / unclear under the declared licence.';
 
-CREATE TABLE rights_notices (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  record_key      VARCHAR NOT NULL,
-  kind            VARCHAR NOT NULL,
-  start_pos       BIGINT,
-  end_pos         BIGINT,
-  snippet         VARCHAR
-);
-COMMENT ON TABLE rights_notices IS 'Copyright and rights-reservation notices found in records (capped per shard and kind; counts in rights_notice_counts are exact).';
-COMMENT ON COLUMN rights_notices.kind IS 'copyright, all_rights_reserved, zh_copyright_reserved (版权所有), zh_no_reproduction (未经许可不得转载), zh_reproduction_with_attribution, spdx_identifier, isbn.';
-COMMENT ON COLUMN rights_notices.snippet IS 'The notice with up to 30 characters of context; digits and e-mail addresses in the context are masked.';
-
-CREATE TABLE rights_notice_counts (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  shard_id        VARCHAR NOT NULL,
-  kind            VARCHAR NOT NULL,
-  records_scanned BIGINT,
-  records_with    BIGINT,
-  hits            BIGINT
-);
-COMMENT ON TABLE rights_notice_counts IS 'Per shard and notice kind: records scanned, records with the notice, notices found. kind any_reservation = records with any reservation of rights.';
-
-CREATE TABLE pii_hits (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  record_key      VARCHAR NOT NULL,
-  entity_type     VARCHAR NOT NULL,
-  start_pos       BIGINT,
-  end_pos         BIGINT,
-  score           DOUBLE,
-  masked          VARCHAR,
-  value_hash      VARCHAR NOT NULL,
-  personal        BOOLEAN,
-  sensitive       BOOLEAN,
-  minor           BOOLEAN
-);
-COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
-COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, PHONE_NUMBER (any country), BANK_CARD (any card scheme), CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS (IPv4 or IPv6).';
-COMMENT ON COLUMN pii_hits.record_key IS 'The record''s key as stored in every record-level table: readable, or masked with ~ and a keyed hash when it holds an identifier.';
-COMMENT ON COLUMN pii_hits.start_pos IS 'Character offset in the record''s text; NULL when the identifier is in the record''s key (id_field), not its text.';
-COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';
-COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92).';
-COMMENT ON COLUMN pii_hits.sensitive IS 'Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.';
-COMMENT ON COLUMN pii_hits.minor IS 'An ID number whose birth date shows a child under 14 at the record''s collection time.';
-
-CREATE TABLE pii_counts (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  shard_id        VARCHAR NOT NULL,
-  entity_type     VARCHAR NOT NULL,
-  records_scanned BIGINT,
-  records_with    BIGINT,
-  hits            BIGINT
-);
-COMMENT ON TABLE pii_counts IS 'Per shard and entity type: records scanned, records with hits, hits (entity_type * = records scanned).';
-
 CREATE TABLE pii_summary (
   run_id            VARCHAR NOT NULL,
   source_id         VARCHAR NOT NULL,
@@ -309,40 +357,6 @@ CREATE TABLE pii_summary (
   minors            BIGINT
 );
 COMMENT ON TABLE pii_summary IS 'Per source and entity type: records scanned, records with hits, hits, distinct values (by keyed hash), sensitive hits, distinct children under 14 (Art. 7(3)).';
-
-CREATE TABLE stat_parts (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  shard_id        VARCHAR NOT NULL,
-  language        VARCHAR NOT NULL,
-  metric          VARCHAR NOT NULL,
-  key             VARCHAR,
-  value           DOUBLE
-);
-COMMENT ON TABLE stat_parts IS 'Per-shard, per-language partial statistics from corpus_stats: sums (records, bytes, characters, tokens_est, empty, very_short, garbled, length_bin, domain_bytes, domain_records) and collected_min / collected_max. Reduced into stats.';
-
-CREATE TABLE record_hashes (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  record_key      VARCHAR NOT NULL,
-  exact_hash      BIGINT NOT NULL,
-  characters      BIGINT
-);
-COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
-
-CREATE TABLE minhash_signatures (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  record_key      VARCHAR NOT NULL,
-  signature       BLOB NOT NULL
-);
-COMMENT ON TABLE minhash_signatures IS 'MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme, a fixed-width blob). LSH bands are byte slices of it, grouped at reduce time to find candidate pairs; the estimated Jaccard confirms them. Per record: removed from runs older than the newest N by `provenance gc`.';
 
 CREATE TABLE duplicates (
   run_id      VARCHAR NOT NULL,
@@ -369,18 +383,6 @@ CREATE TABLE assessment (
   reason_zh       VARCHAR
 );
 COMMENT ON TABLE assessment IS 'Article 7 items (framework article7: conforms / attention / does not conform) and TC260-003 clauses (framework tc260: conforms / does not conform / not applicable), each with the fingerprints of the findings behind it and a reason wherever it does not conform.';
-
-CREATE TABLE keyword_counts (
-  run_id          VARCHAR NOT NULL,
-  scanner         VARCHAR NOT NULL,
-  scanner_version VARCHAR NOT NULL,
-  file_id         VARCHAR NOT NULL,
-  shard_id        VARCHAR NOT NULL,
-  risk            VARCHAR NOT NULL,
-  records_checked BIGINT,
-  records_hit     BIGINT
-);
-COMMENT ON TABLE keyword_counts IS 'Per shard and risk code: records checked against the keyword library and records that hit it (risk * = any keyword). The keywords themselves are not stored.';
 
 CREATE TABLE annotation_rules (
   run_id     VARCHAR NOT NULL,

@@ -16,29 +16,62 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from provenance.scanners.base import Scanner, ShardContext
-from provenance.tables import Output
+from provenance.tables import Column, Output
 
-FILE_STATS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("shard_id", pa.string()),
-        ("records", pa.int64()),
-        ("characters", pa.int64()),
-        ("text_bytes", pa.int64()),
-        ("empty_records", pa.int64()),
-        ("missing_text", pa.int64()),
-        ("malformed", pa.int64()),
-        ("invalid_utf8", pa.int64()),
-        ("bytes_on_disk", pa.int64()),
-        ("sha256", pa.string()),
-        ("repaired", pa.int64()),
-        ("malformed_lines", pa.list_(pa.int64())),
-        ("malformed_reasons", pa.string()),
-        ("field_names", pa.list_(pa.string())),
-        ("damage", pa.string()),
-        ("damage_line", pa.int64()),
-    ]
+FILE_STATS = Output(
+    "file_stats",
+    doc="Per-shard counts from the file_stats scanner; sum over shards for a file.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("shard_id", pa.string(), not_null=True),
+        Column("records", pa.int64()),
+        Column("characters", pa.int64()),
+        Column("text_bytes", pa.int64()),
+        Column(
+            "empty_records", pa.int64(), doc="Records whose text is missing or only white space."
+        ),
+        Column("missing_text", pa.int64(), doc="Records without a string in the text field."),
+        Column(
+            "malformed",
+            pa.int64(),
+            doc="Lines or rows that could not be parsed (skipped, counted).",
+        ),
+        Column(
+            "invalid_utf8",
+            pa.int64(),
+            doc="Lines that were not valid UTF-8 (kept with U+FFFD replacement characters).",
+        ),
+        Column("bytes_on_disk", pa.int64()),
+        Column("sha256", pa.string()),
+        Column(
+            "repaired",
+            pa.int64(),
+            doc="Records whose lone UTF-16 surrogates (JSON \\ud800-style escapes) were replaced with U+FFFD and kept.",
+        ),
+        Column(
+            "malformed_lines",
+            pa.list_(pa.int64()),
+            doc="Line (or row) numbers of the first 10 malformed records of the shard.",
+        ),
+        Column(
+            "malformed_reasons",
+            pa.string(),
+            doc="JSON object: reason -> count of malformed records. Reasons: not_json, not_object (a JSON array, number or string), too_deep (nesting), too_long (over 64 MiB), csv_columns, csv_syntax.",
+        ),
+        Column(
+            "field_names",
+            pa.list_(pa.string()),
+            doc="Up to 20 distinct top-level field (column) names seen in the file, to suggest a text_field; names only, never values, and only name-shaped ones (no 5-digit runs, no @).",
+        ),
+        Column(
+            "damage",
+            pa.string(),
+            doc="Why the compressed stream ended early (truncated or corrupt); the records before it are counted, the rest of the file is lost.",
+        ),
+        Column("damage_line", pa.int64(), doc="Complete lines read before the damage."),
+    ),
 )
+FILE_STATS_SCHEMA = FILE_STATS.schema
 
 
 class FileStats(Scanner):
@@ -46,7 +79,7 @@ class FileStats(Scanner):
 
     name: ClassVar[str] = "file_stats"
     version: ClassVar[str] = "2"
-    outputs: ClassVar[tuple[Output, ...]] = (Output("file_stats", FILE_STATS_SCHEMA),)
+    outputs: ClassVar[tuple[Output, ...]] = (FILE_STATS,)
 
     def __init__(self, settings: object) -> None:
         super().__init__(settings)  # type: ignore[arg-type]

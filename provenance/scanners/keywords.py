@@ -18,17 +18,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from provenance.scanners.base import Scanner, ShardContext
-from provenance.tables import Output
+from provenance.tables import Column, Output
 
-COUNTS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("shard_id", pa.string()),
-        ("risk", pa.string()),
-        ("records_checked", pa.int64()),
-        ("records_hit", pa.int64()),
-    ]
+COUNTS = Output(
+    "keyword_counts",
+    doc="Per shard and risk code: records checked against the keyword library and records that hit it (risk * = any keyword). The keywords themselves are not stored.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("shard_id", pa.string(), not_null=True),
+        Column("risk", pa.string(), not_null=True),
+        Column("records_checked", pa.int64()),
+        Column("records_hit", pa.int64()),
+    ),
 )
+COUNTS_SCHEMA = COUNTS.schema
 
 
 @cache
@@ -53,7 +56,7 @@ class KeywordFilter(Scanner):
 
     name: ClassVar[str] = "keyword_filter"
     version: ClassVar[str] = "1"
-    outputs: ClassVar[tuple[Output, ...]] = (Output("keyword_counts", COUNTS_SCHEMA),)
+    outputs: ClassVar[tuple[Output, ...]] = (COUNTS,)
 
     def __init__(self, settings: object) -> None:
         super().__init__(settings)  # type: ignore[arg-type]

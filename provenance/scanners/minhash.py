@@ -21,19 +21,29 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.shingles import datasketch_permutations, shingle_batch, signatures
-from provenance.tables import Output
+from provenance.tables import Column, Output
 
-HASH_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("record_key", pa.string()),
-        ("exact_hash", pa.int64()),
-        ("characters", pa.int64()),
-    ]
+HASH = Output(
+    "record_hashes",
+    doc="A 63-bit BLAKE2b hash of every record's normalised text (lower case, white space folded): exact duplicates share it.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("record_key", pa.string(), not_null=True),
+        Column("exact_hash", pa.int64(), not_null=True),
+        Column("characters", pa.int64()),
+    ),
 )
-SIG_SCHEMA = pa.schema(
-    [("file_id", pa.string()), ("record_key", pa.string()), ("signature", pa.binary())]
+HASH_SCHEMA = HASH.schema
+SIG = Output(
+    "minhash_signatures",
+    doc="MinHash signature (num_perm little-endian uint32, datasketch affine32 scheme, a fixed-width blob). LSH bands are byte slices of it, grouped at reduce time to find candidate pairs; the estimated Jaccard confirms them. Per record: removed from runs older than the newest N by `provenance gc`.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("record_key", pa.string(), not_null=True),
+        Column("signature", pa.binary(), not_null=True),
+    ),
 )
+SIG_SCHEMA = SIG.schema
 
 
 class MinHashSettings(BaseModel):
@@ -75,8 +85,8 @@ class MinHashScanner(Scanner):
     version: ClassVar[str] = "2"
     Settings: ClassVar[type[BaseModel]] = MinHashSettings
     outputs: ClassVar[tuple[Output, ...]] = (
-        Output("record_hashes", HASH_SCHEMA),
-        Output("minhash_signatures", SIG_SCHEMA),
+        HASH,
+        SIG,
     )
 
     def __init__(self, settings: BaseModel) -> None:

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.scanners.base import Scanner, ShardContext
-from provenance.tables import Output
+from provenance.tables import Column, Output
 
 # kind → (RE2 pattern for Arrow, Python pattern for positions, is a reservation of rights)
 PATTERNS: dict[str, tuple[str, bool]] = {
@@ -46,26 +46,41 @@ _ANY = "|".join(f"(?:{p.removeprefix('(?i)')})" for p, _ in PATTERNS.values())
 _ANY_RE2 = "(?i)" + _ANY  # case-insensitive superset: candidates only, confirmed per kind below
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
-HITS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("record_key", pa.string()),
-        ("kind", pa.string()),
-        ("start_pos", pa.int64()),
-        ("end_pos", pa.int64()),
-        ("snippet", pa.string()),
-    ]
+HITS = Output(
+    "rights_notices",
+    doc="Copyright and rights-reservation notices found in records (capped per shard and kind; counts in rights_notice_counts are exact).",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("record_key", pa.string(), not_null=True),
+        Column(
+            "kind",
+            pa.string(),
+            not_null=True,
+            doc="copyright, all_rights_reserved, zh_copyright_reserved (版权所有), zh_no_reproduction (未经许可不得转载), zh_reproduction_with_attribution, spdx_identifier, isbn.",
+        ),
+        Column("start_pos", pa.int64()),
+        Column("end_pos", pa.int64()),
+        Column(
+            "snippet",
+            pa.string(),
+            doc="The notice with up to 30 characters of context; digits and e-mail addresses in the context are masked.",
+        ),
+    ),
 )
-COUNTS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("shard_id", pa.string()),
-        ("kind", pa.string()),
-        ("records_scanned", pa.int64()),
-        ("records_with", pa.int64()),
-        ("hits", pa.int64()),
-    ]
+HITS_SCHEMA = HITS.schema
+COUNTS = Output(
+    "rights_notice_counts",
+    doc="Per shard and notice kind: records scanned, records with the notice, notices found. kind any_reservation = records with any reservation of rights.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("shard_id", pa.string(), not_null=True),
+        Column("kind", pa.string(), not_null=True),
+        Column("records_scanned", pa.int64()),
+        Column("records_with", pa.int64()),
+        Column("hits", pa.int64()),
+    ),
 )
+COUNTS_SCHEMA = COUNTS.schema
 
 
 class NoticeSettings(BaseModel):
@@ -108,8 +123,8 @@ class RightsNotices(Scanner):
     version: ClassVar[str] = "1"
     Settings: ClassVar[type[BaseModel]] = NoticeSettings
     outputs: ClassVar[tuple[Output, ...]] = (
-        Output("rights_notices", HITS_SCHEMA),
-        Output("rights_notice_counts", COUNTS_SCHEMA),
+        HITS,
+        COUNTS,
     )
 
     def __init__(self, settings: BaseModel) -> None:

@@ -19,33 +19,70 @@ from pydantic import BaseModel, ConfigDict, Field
 from provenance.dates import parse_date
 from provenance.errors import BadInput
 from provenance.scanners.base import Scanner, ShardContext
-from provenance.tables import Output
+from provenance.tables import Column, Output
 
-HITS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("record_key", pa.string()),
-        ("entity_type", pa.string()),
-        ("start_pos", pa.int64()),
-        ("end_pos", pa.int64()),
-        ("score", pa.float64()),
-        ("masked", pa.string()),
-        ("value_hash", pa.string()),
-        ("personal", pa.bool_()),
-        ("sensitive", pa.bool_()),
-        ("minor", pa.bool_()),
-    ]
+HITS = Output(
+    "pii_hits",
+    doc="Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column(
+            "record_key",
+            pa.string(),
+            not_null=True,
+            doc="The record's key as stored in every record-level table: readable, or masked with ~ and a keyed hash when it holds an identifier.",
+        ),
+        Column(
+            "entity_type",
+            pa.string(),
+            not_null=True,
+            doc="CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, PHONE_NUMBER (any country), BANK_CARD (any card scheme), CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS (IPv4 or IPv6).",
+        ),
+        Column(
+            "start_pos",
+            pa.int64(),
+            doc="Character offset in the record's text; NULL when the identifier is in the record's key (id_field), not its text.",
+        ),
+        Column("end_pos", pa.int64()),
+        Column("score", pa.float64()),
+        Column("masked", pa.string()),
+        Column(
+            "value_hash",
+            pa.string(),
+            not_null=True,
+            doc="HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.",
+        ),
+        Column(
+            "personal",
+            pa.bool_(),
+            doc="False for organisation identifiers (a USCC not starting with 92).",
+        ),
+        Column(
+            "sensitive",
+            pa.bool_(),
+            doc="Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.",
+        ),
+        Column(
+            "minor",
+            pa.bool_(),
+            doc="An ID number whose birth date shows a child under 14 at the record's collection time.",
+        ),
+    ),
 )
-COUNTS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("shard_id", pa.string()),
-        ("entity_type", pa.string()),
-        ("records_scanned", pa.int64()),
-        ("records_with", pa.int64()),
-        ("hits", pa.int64()),
-    ]
+HITS_SCHEMA = HITS.schema
+COUNTS = Output(
+    "pii_counts",
+    doc="Per shard and entity type: records scanned, records with hits, hits (entity_type * = records scanned).",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("shard_id", pa.string(), not_null=True),
+        Column("entity_type", pa.string(), not_null=True),
+        Column("records_scanned", pa.int64()),
+        Column("records_with", pa.int64()),
+        Column("hits", pa.int64()),
+    ),
 )
+COUNTS_SCHEMA = COUNTS.schema
 
 
 class PersonalSettings(BaseModel):
@@ -77,8 +114,8 @@ class PersonalInformation(Scanner):
     version: ClassVar[str] = "1"
     Settings: ClassVar[type[BaseModel]] = PersonalSettings
     outputs: ClassVar[tuple[Output, ...]] = (
-        Output("pii_hits", HITS_SCHEMA),
-        Output("pii_counts", COUNTS_SCHEMA),
+        HITS,
+        COUNTS,
     )
 
     @classmethod

@@ -24,18 +24,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from provenance.dates import parse_utc
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
-from provenance.tables import Output
+from provenance.tables import Column, Output
 
-PARTS_SCHEMA = pa.schema(
-    [
-        ("file_id", pa.string()),
-        ("shard_id", pa.string()),
-        ("language", pa.string()),
-        ("metric", pa.string()),
-        ("key", pa.string()),
-        ("value", pa.float64()),
-    ]
+PARTS = Output(
+    "stat_parts",
+    doc="Per-shard, per-language partial statistics from corpus_stats: sums (records, bytes, characters, tokens_est, empty, very_short, garbled, length_bin, domain_bytes, domain_records) and collected_min / collected_max. Reduced into stats.",
+    columns=(
+        Column("file_id", pa.string(), not_null=True),
+        Column("shard_id", pa.string(), not_null=True),
+        Column("language", pa.string(), not_null=True),
+        Column("metric", pa.string(), not_null=True),
+        Column("key", pa.string()),
+        Column("value", pa.float64()),
+    ),
 )
+PARTS_SCHEMA = PARTS.schema
 BINS_PER_OCTAVE = 4
 _GARBLED = r"\x{FFFD}|Ã[\x{80}-\x{BF}]|â€|ï¿½"
 _HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?(?P<host>[^/:?#]+)"
@@ -69,7 +72,7 @@ class CorpusStats(Scanner):
     name: ClassVar[str] = "corpus_stats"
     version: ClassVar[str] = "1"
     Settings: ClassVar[type[BaseModel]] = StatsSettings
-    outputs: ClassVar[tuple[Output, ...]] = (Output("stat_parts", PARTS_SCHEMA),)
+    outputs: ClassVar[tuple[Output, ...]] = (PARTS,)
 
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)
