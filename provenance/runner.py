@@ -8,7 +8,6 @@ the run ``running`` or ``failed`` and resumable with ``--resume RUN_ID``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import secrets
 import signal
@@ -20,7 +19,6 @@ from typing import Any, Protocol
 
 import duckdb
 
-from provenance import __version__
 from provenance.checks.phase import conclude
 from provenance.errors import (
     BadInput,
@@ -31,10 +29,10 @@ from provenance.errors import (
 from provenance.executors import ShardJob, ShardResult, make_executor
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
-from provenance.manifest.rows import manifest_rows
+from provenance.pii.protect import load_key, using_key
 from provenance.pipeline import Pipeline, load_pipeline
 from provenance.plan import Plan, make_plan
-from provenance.scanners import shard_tables
+from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
 
 # Test hook for crash-safety tests: "fail_after_shards:N" raises, "kill_after_shards:N" sends
@@ -107,64 +105,6 @@ def _fault(committed: int) -> None:
         raise RuntimeError(f"injected failure after {committed} shards ({FAULT_ENV})")
 
 
-def _open_run(
-    store: Store,
-    lm: LoadedManifest,
-    pipe: Pipeline,
-    plan: Plan,
-    config: dict[str, Any],
-    resume: str | None,
-) -> str:
-    rows = manifest_rows(lm, plan)
-    if resume is None:
-        run_id = new_run_id()
-        store.begin_run(
-            {
-                "run_id": run_id,
-                "tool_version": __version__,
-                "pipeline": pipe.name,
-                "config": json.dumps(config, sort_keys=True, default=str),
-                "manifest_path": str(lm.path),
-                "manifest_sha256": lm.sha256,
-                "provider": lm.manifest.provider.name,
-                "service": lm.manifest.service.name,
-                "intended_use": lm.manifest.service.intended_use,
-                "algorithm_description": lm.manifest.service.algorithm_description,
-                "shards_total": len(plan.shards),
-            },
-            rows,
-        )
-        return run_id
-    run = store.run(resume)
-    if run is None:
-        raise BadInput(
-            f"no run {resume!r} in {store.path}; `provenance runs --db {store.path}` lists them"
-        )
-    if run["status"] == "complete":
-        raise BadInput(f"run {resume} is already complete; start a new audit instead")
-    if run["manifest_sha256"] != lm.sha256:
-        raise BadInput(f"manifest {lm.path} changed since run {resume} started; start a new audit")
-    stored = {k: v for k, v in run["config"].items() if k not in ("workers", "executor")}
-    wanted = {
-        k: v
-        for k, v in json.loads(json.dumps(config, default=str)).items()
-        if k not in ("workers", "executor")
-    }
-    if stored != wanted:
-        raise BadInput(
-            f"pipeline settings differ from those run {resume} started with; start a new audit"
-        )
-    # Files whose size or mtime changed are re-read: their staged results are dropped.
-    _, old = store.query("SELECT file_id, bytes, mtime_ns FROM files WHERE run_id = ?", [resume])
-    before = {r[0]: (r[1], r[2]) for r in old}
-    now = {f.file_id: (f.bytes, f.mtime_ns) for f in plan.files}
-    store.forget_shards(
-        resume, [fid for fid, v in before.items() if now.get(fid) != v], shard_tables()
-    )
-    store.reopen_run(resume, rows)
-    return resume
-
-
 def audit(
     manifest_path: str | Path,
     db_path: str | Path,
@@ -207,12 +147,15 @@ def audit(
     plan = make_plan(lm, shard_rows=pipe.shard_rows)
     from provenance.licenses import data_versions  # licence data shapes verdicts: record it
 
+    pii_key = load_key()  # resolved once, here: every worker scans under this key
     config = {**pipe.config(), "workers": workers, "executor": executor}
     config["license_data"] = data_versions()
+    config["inputs"] = run_inputs(lm, pipe, pii_key)
     with Store(db_path) as store:
-        run_id = _open_run(store, lm, pipe, plan, config, resume)
+        run_id = open_run(store, lm, pipe, plan, config, resume, new_run_id())
         try:
-            return _execute(store, run_id, lm, pipe, plan, runner, progress)
+            with using_key(pii_key):
+                return _execute(store, run_id, lm, pipe, plan, runner, progress, pii_key)
         except BaseException as exc:
             progress.stop()
             # DuckDB turns a SIGINT that lands inside a query into InterruptException
@@ -239,6 +182,7 @@ def _execute(
     plan: Plan,
     runner: Any,
     progress: Progress,
+    pii_key: bytes,
 ) -> RunResult:
     done = store.done_shards(run_id)
     todo = [s for s in plan.shards if s.shard_id not in done]
@@ -249,7 +193,12 @@ def _execute(
         if cf and cf.keyword_library
         else ()
     )
-    job = ShardJob(scanners=tuple(pipe.scanners), batch_rows=pipe.batch_rows, context=context)
+    job = ShardJob(
+        scanners=tuple(pipe.scanners),
+        batch_rows=pipe.batch_rows,
+        context=context,
+        pii_key=pii_key,
+    )
     for committed, result in enumerate(runner.run(todo, job), 1):
         rs = result.stats
         marker = {

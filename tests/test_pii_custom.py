@@ -101,3 +101,18 @@ colour = "red"
         "pattern[0].score",
         "pattern[0].prefilter",
     } <= paths
+
+
+def test_custom_patterns_mask_rights_notice_snippets(
+    corpus: Corpus, run_audit: Any, tmp_path: Path
+) -> None:
+    """Issue 10: rights-notice snippets are masked with the run's configured analyzer (custom
+    pattern files included), not a process-wide default one that ignored them."""
+    write_jsonl(
+        corpus.root / "data/open/notices.jsonl",
+        [{"text": f"会员：张小明 撰稿。版权所有，未经许可不得转载。第{i}期"} for i in range(3)],
+    )
+    _, con = run_audit(corpus.write(), pipeline=str(_pipeline(tmp_path, PATTERNS)))
+    snippets = [r[0] for r in con.execute("SELECT snippet FROM rights_notices").fetchall()]
+    assert snippets and any("会员：" in s for s in snippets)
+    assert not any("张小明" in s for s in snippets), snippets

@@ -37,7 +37,7 @@ def test_an_undeclared_scanner_table_is_refused(
 ) -> None:
     monkeypatch.setitem(SCANNERS, "sneaky", Sneaky)
     plan = make_plan(load_manifest(corpus.write()))
-    job = ShardJob(scanners=(ScannerSpec("sneaky", {}),), batch_rows=100)
+    job = ShardJob(scanners=(ScannerSpec("sneaky", {}),), batch_rows=100, pii_key=b"test")
     with pytest.raises(InternalError, match="sneaky_undeclared"):
         process_shard(plan.shards[0], job)
 

@@ -11,10 +11,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from provenance.cli.app import DbOption, app, fail, out
+from provenance.cli.app import DbOption, app, err, fail, out
 from provenance.errors import BadInput, ProvenanceError
 from provenance.store import Store
 from provenance.terminal import cell, safe, styled
+
+# every complete run with the fingerprint of the PII key it was audited with (NULL: not recorded)
+KEYS_SQL = """SELECT run_id, json_extract_string(config, '$.inputs.pii_key') FROM complete_runs
+              ORDER BY run_id"""
 
 licenses_app = typer.Typer(help="Licence normalisation and classification.", no_args_is_help=True)
 app.add_typer(licenses_app, name="licenses")
@@ -197,7 +201,7 @@ def pi_lookup(
     record whose key (id field) holds the identifier is found too; record keys are shown as
     stored, masked with a keyed hash when they hold an identifier (z***@example.com~3fa9…).
     """
-    from provenance.pii.protect import load_key, value_hash
+    from provenance.pii.protect import key_fingerprint, load_key, value_hash
     from provenance.pii.recognizers import ENTITY_TYPES
 
     wanted = list(value or [])
@@ -211,6 +215,7 @@ def pi_lookup(
     if not wanted:
         fail(BadInput("give --value IDENTIFIER (repeatable) or --file FILE"))
     key = load_key()
+    fingerprint = key_fingerprint(key)
     types = ENTITY_TYPES  # every type the scanner reports, hashed as the scanner hashes it
     hashes: dict[str, int] = {}
     for i, v in enumerate(wanted, 1):
@@ -218,12 +223,26 @@ def pi_lookup(
             hashes[value_hash(key, t, v)] = i
     try:
         with Store(db, read_only=True) as store:
+            _cols, keyed = store.query(KEYS_SQL)
+            other = sorted(r for r, fp in keyed if fp is not None and fp != fingerprint)
+            if other and len(other) == len(keyed):
+                raise BadInput(
+                    f"the PII key (fingerprint {fingerprint}) is not the key any run in {db} "
+                    f"was audited with ({', '.join(sorted({fp for _, fp in keyed}))}): its "
+                    "hashes can match nothing. Set PROVENANCE_PII_KEY or PROVENANCE_PII_KEY_FILE "
+                    "to the audit's key"
+                )
+            if other:
+                err.print(
+                    f"note: run(s) {', '.join(other)} used another PII key; they are not searched"
+                )
             _cols, rows = store.query(
                 """SELECT h.value_hash, h.run_id, f.source_id, f.path, h.record_key, h.entity_type, h.masked
                    FROM pii_hits h JOIN complete_runs r USING (run_id)
                    JOIN files f ON f.run_id = h.run_id AND f.file_id = h.file_id
-                   WHERE list_contains(?, h.value_hash) ORDER BY h.run_id, f.source_id, f.path, h.record_key""",
-                [list(hashes)],
+                   WHERE list_contains(?, h.value_hash) AND NOT list_contains(?, h.run_id)
+                   ORDER BY h.run_id, f.source_id, f.path, h.record_key""",
+                [list(hashes), other],
             )
     except ProvenanceError as exc:
         fail(exc)

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from provenance.errors import InternalError, ShardError, safe_error
-from provenance.pii.keys import BatchGuard
+from provenance.pii.keys import BatchGuard, analyzer_for, pii_settings
+from provenance.pii.protect import using_key
 from provenance.pipeline import ScannerSpec
 from provenance.plan import Shard
 from provenance.readers import ReadStats, ShardReader
@@ -41,6 +42,8 @@ class ShardJob:
     batch_rows: int
     #: run-level facts scanners may read (e.g. the manifest's keyword library path), picklable
     context: tuple[tuple[str, str], ...] = ()
+    #: the audit's PII key, resolved once by the coordinator (workers never resolve their own)
+    pii_key: bytes = b""
 
 
 def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
@@ -51,12 +54,22 @@ def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
 
 
 def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
-    """Read ``shard`` once; run every scanner over the same batches."""
+    """Read ``shard`` once; run every scanner over the same batches, under the job's PII key."""
+    if not job.pii_key:
+        raise InternalError("shard job without the audit's PII key")
+    with using_key(job.pii_key):
+        return _process(shard, job)
+
+
+def _process(shard: Shard, job: ShardJob) -> ShardResult:
     scanners = [
         SCANNERS[s.name](SCANNERS[s.name].Settings.model_validate(s.settings)) for s in job.scanners
     ]
     reader = ShardReader(shard, job.batch_rows)
-    ctx = ShardContext(shard=shard, read_stats=reader.stats, extra=dict(job.context))
+    analyzer, _ = analyzer_for(pii_settings(job.scanners))
+    ctx = ShardContext(
+        shard=shard, read_stats=reader.stats, extra=dict(job.context), pii_analyzer=analyzer
+    )
     parts: dict[str, list[pa.Table]] = {}
 
     def keep(scanner: Any, out: dict[str, pa.Table]) -> None:

@@ -183,24 +183,39 @@ def _default_analyzer() -> FastAnalyzer:
     return fast_analyzer()
 
 
-def protector_for(custom_patterns: list[str], models: dict[str, str]) -> Protector:
-    """A protector with the PII scanner's recognizers (built-in plus custom pattern files)."""
+def analyzer_for(
+    pii_settings: dict[str, Any],
+) -> tuple[Callable[[], FastAnalyzer], str | None]:
+    """The run's configured PII analyzer (the PII scanner's models and custom pattern files),
+    built on first call, the same one the PII scanner uses (cached per process), and the RE2
+    prefilter its patterns need."""
     from pathlib import Path
 
+    models = dict(pii_settings.get("models") or {})
+    paths = list(pii_settings.get("patterns") or [])
     custom: tuple[CustomPattern, ...] = ()
-    if custom_patterns:  # presidio loads with the pattern classes: only when there are some
+    if paths:  # presidio loads with the pattern classes: only when there are some
         from provenance.pii.custom import load_patterns
 
-        custom = tuple(
-            c for p in custom_patterns for c in load_patterns(Path(p))
-        )  # validated already
+        custom = tuple(c for p in paths for c in load_patterns(Path(p)))  # validated already
 
     def make() -> FastAnalyzer:
         from provenance.pii import fast_analyzer
 
         return fast_analyzer(tuple(sorted(models.items())), custom)
 
-    return Protector(combined([c[5] for c in custom]), make)
+    return make, combined([c[5] for c in custom])
+
+
+def protector_for(custom_patterns: list[str], models: dict[str, str]) -> Protector:
+    """A protector with the PII scanner's recognizers (built-in plus custom pattern files)."""
+    make, prefilter = analyzer_for({"patterns": custom_patterns, "models": models})
+    return Protector(prefilter, make)
+
+
+def pii_settings(scanners: Iterable[ScannerSpec]) -> dict[str, Any]:
+    """The PII scanner's settings when the pipeline has one (else the defaults)."""
+    return next((s.settings for s in scanners if s.name == "personal_information"), {})
 
 
 class BatchGuard:
@@ -224,8 +239,7 @@ class BatchGuard:
     @classmethod
     def for_shard(cls, shard: Shard, scanners: Iterable[ScannerSpec]) -> BatchGuard:
         """The guard of a shard, with the PII scanner's settings when the pipeline has one."""
-        pii = next((s.settings for s in scanners if s.name == "personal_information"), {})
-        return cls(shard.id_field, shard.url_field, pii)
+        return cls(shard.id_field, shard.url_field, pii_settings(scanners))
 
     def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """The batch with record_key and url protected."""

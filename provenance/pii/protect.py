@@ -14,6 +14,8 @@ import ipaddress
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from provenance.pii.identifiers import e164, normalise_text
@@ -28,8 +30,34 @@ def key_path() -> Path:
     return Path(env) if env else Path.home() / ".config" / "provenance" / "pii.key"
 
 
+#: the key an audit resolved once and handed to this process (see :func:`using_key`)
+_INSTALLED: list[bytes] = []
+
+
+@contextmanager
+def using_key(key: bytes) -> Iterator[None]:
+    """Make ``key`` what :func:`load_key` returns in this process for the duration.
+
+    The coordinator resolves the key once and every worker scans under it (the key travels in
+    the shard job), so no worker ever resolves or mints a key of its own.
+    """
+    _INSTALLED.append(key)
+    try:
+        yield
+    finally:
+        _INSTALLED.pop()
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A run-recorded identity of the key that reveals nothing about it (HMAC of a constant)."""
+    return hmac.new(key, b"provenance key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
 def load_key() -> bytes:
-    """The HMAC key: from the environment, else the key file (created 0600 if absent)."""
+    """The HMAC key: the one installed by :func:`using_key`, else from the environment, else
+    the key file (created 0600 if absent)."""
+    if _INSTALLED:
+        return _INSTALLED[-1]
     env = os.environ.get(KEY_ENV)
     if env:
         return env.encode()

@@ -9,6 +9,7 @@ the data and never change it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -34,6 +35,9 @@ class ShardContext:
     shard: Shard
     read_stats: ReadStats
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the run's configured PII analyzer (models and pattern files of the PII scanner), built
+    #: on first call: what any scanner masking personal information must use
+    pii_analyzer: Callable[[], Any] | None = None
 
 
 class Scanner:

@@ -9,7 +9,7 @@ anything presidio finds in it (a cued name, say) masked too. Counts are exact; s
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -94,12 +94,11 @@ def mask_context(text: str) -> str:
     return re.sub(r"\d", "#", _EMAIL.sub("***@***", text))
 
 
-def mask_personal(snippets: list[str]) -> list[str]:
-    """Mask whatever the PII analyzer finds in snippets (a name in the context, say): the
-    digit and e-mail masking above catches identifiers, this catches the rest."""
-    from provenance.pii import fast_analyzer  # loaded once per worker, shared with the PII scanner
-
-    results = fast_analyzer().analyze_batch(pa.array(snippets, pa.string()))
+def mask_personal(snippets: list[str], analyzer: Any) -> list[str]:
+    """Mask whatever the run's configured PII analyzer finds in snippets (a name in the
+    context, a custom identifier): the digit and e-mail masking above catches identifiers,
+    this catches the rest, with the same models and pattern files as the PII scanner."""
+    results = analyzer.analyze_batch(pa.array(snippets, pa.string()))
     out = []
     for text, found in zip(snippets, results, strict=True):
         chars = list(text)
@@ -187,7 +186,8 @@ class RightsNotices(Scanner):
         ]
         hits = [row for rows in self.rows.values() for row in rows]
         if hits:
-            masked = mask_personal([str(h["snippet"]) for h in hits])
+            assert ctx.pii_analyzer is not None, "the executor provides the run's analyzer"
+            masked = mask_personal([str(h["snippet"]) for h in hits], ctx.pii_analyzer())
             for h, text in zip(hits, masked, strict=True):
                 h["snippet"] = text
         return {
