@@ -2,8 +2,9 @@
 
 :func:`process_shard` reads a shard once and passes every batch to every scanner. Executors
 only decide where this function runs and in what order results come back; they never look
-inside. A shard that cannot be read comes back with ``status="error"`` (recorded, the run goes
-on); a scanner that raises is a bug and propagates (the run fails, resumable).
+inside. A shard whose bytes cannot be read comes back with ``status="error"`` (readers raise
+the typed :class:`ShardError` for that; recorded, the run goes on); any other exception, from a
+reader or a scanner, is a bug and propagates (the run fails, resumable).
 """
 
 from __future__ import annotations
@@ -90,10 +91,6 @@ def _process(shard: Shard, job: ShardJob) -> ShardResult:
                 batch = next(batches)
             except StopIteration:
                 break
-            except ShardError:
-                raise
-            except Exception as exc:  # a parser failing on bad bytes: the shard is bad, not the run
-                raise ShardError(f"{reader.name}: cannot be read: {safe_error(exc)}") from None
             batch = guard(batch)
             for sc in scanners:
                 keep(sc, sc.scan(batch, ctx))

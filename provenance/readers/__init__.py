@@ -33,12 +33,15 @@ class ShardReader(LineFormats, ParquetFormat):
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         fmt = self.shard.format
-        if fmt == "parquet":
-            yield from self._parquet()
-        elif fmt in ("jsonl", "csv", "text"):
-            yield from self._line_based(fmt)
-        else:
-            raise ShardError(f"{self.name}: unsupported format {fmt!r}")
+        try:
+            if fmt == "parquet":
+                yield from self._parquet()
+            elif fmt in ("jsonl", "csv", "text"):
+                yield from self._line_based(fmt)
+            else:
+                raise ShardError(f"{self.name}: unsupported format {fmt!r}")
+        except OSError as exc:  # gone since planning, no permission, an I/O error of the disk
+            raise ShardError(f"{self.name}: cannot be read: {exc.strerror or exc}") from None
 
     # -- batching -----------------------------------------------------------------------
 

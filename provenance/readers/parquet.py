@@ -23,7 +23,7 @@ class ParquetFormat(ReaderBase):
         s = self.shard
         try:
             pf = pq.ParquetFile(s.path)
-        except Exception:
+        except (OSError, pa.ArrowException, ValueError, IndexError):  # bad footer, magic, metadata
             raise ShardError(
                 f"{self.name}: not a readable Parquet file (bad footer or magic bytes)"
             ) from None
