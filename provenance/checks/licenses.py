@@ -20,8 +20,9 @@ from provenance.checks.license_text import USE_EN, USE_ZH, M
 from provenance.checks.rights import RightsNoticeRates
 from provenance.errors import BadInput, Problem
 from provenance.findings import SEVERITIES, FindingCode, Severity
-from provenance.licenses import LicenseIndex, LicenseVerdict, _combine, index_with
+from provenance.licenses import LicenseIndex, LicenseVerdict, index_with
 from provenance.licenses.data import Terms
+from provenance.licenses.verdict import _combine
 from provenance.manifest import Source
 from provenance.resources import data_dir
 from provenance.tables import Output

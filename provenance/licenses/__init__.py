@@ -7,7 +7,7 @@ no-derivatives, and whether the terms forbid training competing models.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,14 @@ from provenance.licenses.expression import leaves as expression_leaves
 from provenance.licenses.expression import parse as parse_expression
 from provenance.licenses.names import data_versions as _name_data_versions
 from provenance.licenses.names import name_index
-from provenance.licenses.normalize import (
-    Leaf,
-    parenthetical,
-    resolve_leaf,
-    resolve_strict,
-    resolve_text,
+from provenance.licenses.normalize import Leaf, resolve_leaf, resolve_strict
+from provenance.licenses.prose import parenthetical, resolve_text
+from provenance.licenses.verdict import (
+    DPI_CLASSES,
+    LicenseVerdict,
+    _combine,
+    _term_values,
+    dpi_class,
 )
 
 __all__ = [
@@ -48,73 +50,6 @@ __all__ = [
 ]
 
 MAX_CHARS = 2000  # longer strings are licence texts or prose, never a name or an expression
-DPI_CLASSES = ("commercial", "non-commercial", "academic-only", "unspecified")
-
-
-def dpi_class(category: str, commercial_use: str) -> str:
-    """The Data Provenance Initiative's use class of a verdict — the one mapping we use.
-
-    DPI classes licences as "All" (commercial use allowed), "NC" (non-commercial), "Acad"
-    (academic / research only) and "Unspecified". Ours: ``research_only`` → academic-only;
-    otherwise ``commercial_use`` allowed → commercial, not allowed → non-commercial,
-    unclear → unspecified.
-    """
-    if category == "research_only":
-        return "academic-only"
-    return {"allowed": "commercial", "not allowed": "non-commercial"}.get(
-        commercial_use, "unspecified"
-    )
-
-
-@dataclass(frozen=True)
-class LicenseVerdict:
-    """The classification of one licence string."""
-
-    input: str
-    outcome: str  # matched / ambiguous / unknown / empty
-    spdx: str | None
-    category: str
-    commercial_use: str  # allowed / not allowed / unclear
-    attribution_required: bool
-    share_alike: bool
-    no_derivatives: bool
-    forbids_competing_models: bool
-    confidence: float
-    reason: str
-    rank: int
-    rule: str = "unknown"  # the normaliser rule that decided (see provenance.licenses.normalize)
-    candidates: tuple[str, ...] = ()  # for ambiguous verdicts: what the string may mean
-    dpi_class: str = "unspecified"  # commercial / non-commercial / academic-only / unspecified
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain dict (for CSV/JSON output)."""
-        return asdict(self)
-
-
-def _combine(op: str, parts: list[Terms]) -> Terms:
-    """AND: the most restrictive term binds; OR: the most permissive usable option is chosen."""
-    if op == "OR":
-        usable = [p for p in parts if p.category != "unknown"] or parts
-        return min(usable, key=lambda t: t.rank)
-    worst = max(parts, key=lambda t: t.rank)
-    uses = {p.commercial_use for p in parts}
-    commercial = (
-        "not allowed" if "not allowed" in uses else "unclear" if "unclear" in uses else "allowed"
-    )
-    return Terms(
-        category=worst.category,
-        rank=worst.rank,
-        commercial_use=commercial,
-        attribution_required=any(p.attribution_required for p in parts),
-        share_alike=any(p.share_alike for p in parts),
-        no_derivatives=any(p.no_derivatives for p in parts),
-        forbids_competing_models=any(p.forbids_competing_models for p in parts),
-    )
-
-
-def _term_values(source: Terms | LicenseVerdict) -> dict[str, Any]:
-    """The fields of :class:`Terms`, read from terms or a verdict (which carries them all)."""
-    return {f.name: getattr(source, f.name) for f in fields(Terms)}
 
 
 class LicenseIndex:
