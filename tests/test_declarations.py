@@ -136,3 +136,40 @@ def test_modules_and_check_functions_stay_small() -> None:
         if n > 60
     }
     assert long_functions == {}
+
+
+def test_ctx_table_is_scoped_to_the_run_and_to_declared_needs(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    """ctx.table / ctx.sql see one run's rows, with the file's source joined on, and refuse a
+    table the check did not declare."""
+    from provenance import audit
+    from provenance.checks.base import VIEW_PREFIX, CheckContext
+    from provenance.checks.personal import PersonalInformationBasis
+    from provenance.manifest import load_manifest
+    from provenance.plan import make_plan
+    from tests.conftest import write_jsonl
+
+    write_jsonl(corpus.root / "data/open/p.jsonl", [{"text": "电话 13812345678"}] * 3)
+    manifest, db = corpus.write(), tmp_path / "d.duckdb"
+    first = audit(manifest, db, workers=1).run_id
+    audit(manifest, db, workers=1)  # a second run with the same rows
+    lm = load_manifest(manifest)
+    with Store(db) as store:
+        store.scope_views(first, ("pii_hits", "files", "record_hashes"), VIEW_PREFIX)
+        ctx = CheckContext(
+            lm=lm,
+            plan=make_plan(lm),
+            pipeline_dir=tmp_path,
+            file_status={},
+            run_id=first,
+            run_sql=lambda sql, params: store.query(sql, params)[1],
+            relation=store.con.view,
+        ).scoped(PersonalInformationBasis(PersonalInformationBasis.Settings()))
+        rows = ctx.table("pii_hits").aggregate("run_id, source_id, count(*)").fetchall()
+        assert rows == [(first, "open", 3)]
+        assert ctx.sql("SELECT count(DISTINCT run_id) FROM run_pii_hits", []) == [(1,)]
+        with pytest.raises(AssertionError, match="without declaring"):
+            ctx.table("record_hashes")
+        with pytest.raises(AssertionError, match="without declaring"):
+            ctx.sql("SELECT * FROM run_record_hashes", [])
