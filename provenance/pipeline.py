@@ -166,14 +166,19 @@ def _severity_problems(severity: Any, checks: list[str], file: str) -> list[Prob
 
 def _missing_steps(checks: list[Check], scanners: list[str], file: str) -> list[Problem]:
     """Every table a check needs must be written by a step this pipeline enables."""
-    writer = {o.table: f"scanners.{n}" for n, cls in SCANNERS.items() for o in cls.outputs}
-    writer |= {o.table: f"checks.{n}" for n, cls in CHECKS.items() for o in cls.writes}
+    writers: dict[str, list[str]] = {}  # several checks may write one table (stats)
+    declared = [(f"scanners.{n}", cls.outputs) for n, cls in SCANNERS.items()]
+    declared += [(f"checks.{n}", cls.writes) for n, cls in CHECKS.items()]
+    for step_name, outputs in declared:
+        for o in outputs:
+            writers.setdefault(o.table, []).append(step_name)
     enabled = {f"scanners.{n}" for n in scanners} | {f"checks.{c.name}" for c in checks}
     problems = []
     for check in checks:
         for table in check.needs:
-            step = writer.get(table)
-            if step is not None and step not in enabled:
+            steps = writers.get(table, [])
+            if steps and not enabled & set(steps):
+                step = "] or [".join(steps)
                 problems.append(
                     Problem(
                         file,

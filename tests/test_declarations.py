@@ -173,3 +173,29 @@ def test_ctx_table_is_scoped_to_the_run_and_to_declared_needs(
             ctx.table("record_hashes")
         with pytest.raises(AssertionError, match="without declaring"):
             ctx.sql("SELECT * FROM run_record_hashes", [])
+
+
+def test_a_check_reading_a_shared_table_runs_after_every_writer() -> None:
+    """stats is written by several checks: a reader of it waits for all of them."""
+    from typing import ClassVar
+
+    from provenance.checks.base import Check
+    from provenance.tables import Output
+
+    def make(name: str, writes: tuple[str, ...] = (), needs: tuple[str, ...] = ()) -> Check:
+        cls = type(
+            name,
+            (Check,),
+            {
+                "name": name,
+                "requirements": (),
+                "writes": tuple(Output(t) for t in writes),
+                "needs": needs,
+                "__annotations__": {"name": ClassVar[str]},
+            },
+        )
+        return cls(cls.Settings())
+
+    reader = make("reader", needs=("stats",))
+    first, second = make("first", writes=("stats",)), make("second", writes=("stats",))
+    assert [c.name for c in ordered([reader, first, second])] == ["first", "second", "reader"]

@@ -31,9 +31,13 @@ def run_tables(checks: Iterable[type[Check]]) -> tuple[str, ...]:
 def ordered(checks: list[Check]) -> list[Check]:
     """Pipeline order, except that a check runs after those it names in ``after``, after the
     checks writing a table it ``needs``, and the final checks run last."""
-    writes = {o.table: c.name for c in checks for o in c.writes}
+    writers: dict[str, set[str]] = {}  # several checks may write one table (stats)
+    for c in checks:
+        for o in c.writes:
+            writers.setdefault(o.table, set()).add(c.name)
     before = {
-        c.name: {*c.after, *(writes[t] for t in c.needs if t in writes)} - {c.name} for c in checks
+        c.name: {*c.after, *(w for t in c.needs for w in writers.get(t, ()))} - {c.name}
+        for c in checks
     }
     present = {c.name for c in checks}
     done: list[Check] = []
