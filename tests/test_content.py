@@ -118,3 +118,8 @@ def test_keyword_filter_over_every_record(corpus: Corpus, run_audit: Any, tmp_pa
     with pytest.raises(BadInput) as refused:
         run_audit(corpus.write(), pipeline=str(pipe))
     assert "[scanners.keyword_filter]" in str(refused.value.problems)
+    # the scanner ran but had no library to read: said so, never "filtered"
+    (corpus.root / "evidence/content/keywords.jsonl").unlink()
+    _, con = run_audit(corpus.write())
+    found = codes(con, "CNT-01")
+    assert "keyword_filter_not_run" in found and "corpus_keyword_filtered" not in found

@@ -44,8 +44,8 @@ _TEXTS = {
         zh="{what_zh}语料抽检共 {n} 条，应不少于 {minimum} 条",
     ),
     "keyword_filter_not_run": Message(
-        en="the corpus was not run through the keyword library (enable the keyword_filter scanner)",
-        zh="语料未经关键词库过滤（请启用 keyword_filter 扫描器）",
+        en="no record was checked against the keyword library: the keyword_filter scanner recorded nothing (is the library file present and readable?)",
+        zh="没有记录经关键词库检查：keyword_filter 扫描器未记录结果（关键词库文件是否存在且可读？）",
     ),
     "corpus_keyword_filtered": Message(
         en="all {checked} records were checked against the keyword library; {hits} ({rate:.2%}) hit at least one keyword",
