@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -244,3 +244,31 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
         scanners=scanners,
         severity=severity,
     )
+
+
+PII_MODES = ("sampled", "full", "off")
+
+
+def with_pii_mode(pipe: Pipeline, mode: str | None, sample_size: int | None = None) -> Pipeline:
+    """The pipeline with the personal-information scanner's ``names`` set to ``mode``
+    (``--pii-mode``) and its ``sample_size`` (``--pii-sample-size``); BadInput when the mode is
+    unknown, the size not positive, or the scanner not enabled."""
+    if mode is not None and mode not in PII_MODES:
+        raise BadInput(f"--pii-mode {mode!r}: use one of {', '.join(PII_MODES)}")
+    if sample_size is not None and sample_size < 1:
+        raise BadInput(f"--pii-sample-size {sample_size}: give a number of records, at least 1")
+    if not any(s.name == "personal_information" for s in pipe.scanners):
+        raise BadInput(
+            f"--pii-mode/--pii-sample-size: pipeline {pipe.name!r} does not enable the "
+            "personal_information scanner ([scanners.personal_information] in its TOML)"
+        )
+    change: dict[str, Any] = {}
+    if mode is not None:
+        change["names"] = mode
+    if sample_size is not None:
+        change["sample_size"] = sample_size
+    scanners = [
+        ScannerSpec(s.name, {**s.settings, **change}) if s.name == "personal_information" else s
+        for s in pipe.scanners
+    ]
+    return replace(pipe, scanners=scanners)

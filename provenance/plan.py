@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -55,6 +55,9 @@ class Shard:
     url_field: str | None
     time_field: str | None
     delimiter: str = ","
+    #: the shard's share of its source's bytes on disk: how much of a per-source sample it
+    #: draws (provenance.pii.sampling), known before any worker reads anything
+    share: float = 1.0
 
 
 @dataclass
@@ -181,6 +184,18 @@ def _shards_for(
     ]
 
 
+def _set_shares(files: list[PlannedFile]) -> None:
+    """Each shard's share of its source's bytes (a multi-part file's bytes split evenly)."""
+    totals: dict[str, int] = {}
+    for pf in files:
+        totals[pf.source_id] = totals.get(pf.source_id, 0) + pf.bytes
+    for pf in files:
+        if pf.shards:
+            total = totals[pf.source_id]
+            share = pf.bytes / total / len(pf.shards) if total else 1.0 / len(pf.shards)
+            pf.shards = [replace(s, share=share) for s in pf.shards]
+
+
 def _matches(entries: list[Entry], keys: list[tuple[str, ...]], glob: str) -> list[Entry]:
     """Entries (sorted by parts) a glob matches; only the glob's literal prefix is scanned."""
     prefix, compiled = compile_glob(glob)
@@ -252,6 +267,7 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
                     pf.shards = _shards_for(pf, spec.model_dump(), shard_rows)
                 claimed[key] = pf
                 files.append(pf)
+    _set_shares(files)
     skip = _evidence_paths(lm)
     orphans: list[tuple[str, str]] = []
     for rid, entries in listing.items():

@@ -30,7 +30,7 @@ from provenance.executors import ShardJob, ShardResult, make_executor
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
 from provenance.pii.protect import load_key, using_key
-from provenance.pipeline import Pipeline, load_pipeline
+from provenance.pipeline import Pipeline, load_pipeline, with_pii_mode
 from provenance.plan import Plan, make_plan
 from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
@@ -115,8 +115,15 @@ def audit(
     progress: Progress | None = None,
     scheduler: str | None = None,
     allow_roots: Sequence[str | Path] = (),
+    pii_mode: str | None = None,
+    pii_sample_size: int | None = None,
 ) -> RunResult:
     """Audit the corpus a manifest describes and commit a run to the dossier at ``db_path``.
+
+    ``pii_mode`` (``--pii-mode``: sampled, full or off) overrides the personal-information
+    scanner's ``names`` setting: names and places on a sample, on every record, or not at all
+    (default: ``PROVENANCE_PII_MODE`` when set, else the pipeline's setting);
+    ``pii_sample_size`` (``--pii-sample-size``) its records per source.
 
     ``allow_roots`` are folders outside the manifest's folder that data roots and evidence
     may lie in (``--allow-root``; README "Where data may live").
@@ -141,6 +148,10 @@ def audit(
         else "pretraining"
     )
     pipe = load_pipeline(pipeline, default=default)
+    if pii_mode is None and any(s.name == "personal_information" for s in pipe.scanners):
+        pii_mode = os.environ.get("PROVENANCE_PII_MODE") or None  # a site-wide default
+    if pii_mode is not None or pii_sample_size is not None:
+        pipe = with_pii_mode(pipe, pii_mode, pii_sample_size)
     workers = workers or min(os.cpu_count() or 1, 8)
     runner = make_executor(executor, workers, scheduler)
     progress.phase("planning shards")

@@ -23,7 +23,7 @@ from provenance.errors import BadInput, Problem
 from provenance.resources import schema_file
 from provenance.sqlguard import connect_read_only, ident
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """

@@ -204,7 +204,7 @@ COMMENT ON COLUMN pii_hits.record_key IS 'The record''s key as stored in every r
 COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, PHONE_NUMBER (any country), BANK_CARD (any card scheme), CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS (IPv4 or IPv6).';
 COMMENT ON COLUMN pii_hits.start_pos IS 'Character offset in the record''s text; NULL when the identifier is in the record''s key (id_field), not its text.';
 COMMENT ON COLUMN pii_hits.value_hash IS 'HMAC-SHA256 (key in PROVENANCE_PII_KEY or the key file) of the normalised value: what `provenance pi lookup` matches.';
-COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92).';
+COMMENT ON COLUMN pii_hits.personal IS 'False for organisation identifiers (a USCC not starting with 92) and for places named in free text (NER LOCATION; a label-cued address is personal).';
 COMMENT ON COLUMN pii_hits.sensitive IS 'Sensitive personal information (PIPL Art. 28): financial accounts, anything about a child under 14.';
 COMMENT ON COLUMN pii_hits.minor IS 'An ID number whose birth date shows a child under 14 at the record''s collection time.';
 
@@ -217,9 +217,11 @@ CREATE TABLE pii_counts (
   entity_type     VARCHAR NOT NULL,
   records_scanned BIGINT,
   records_with    BIGINT,
-  hits            BIGINT
+  hits            BIGINT,
+  coverage        VARCHAR
 );
 COMMENT ON TABLE pii_counts IS 'Per shard and entity type: records scanned, records with hits, hits (entity_type * = records scanned).';
+COMMENT ON COLUMN pii_counts.coverage IS 'patterns: looked for in every record (records_scanned = the shard''s records); ner_sample: names and places (NER) on the shard''s share of the seeded per-source sample (records_scanned = records analysed, records_with = of those, with the type from any recognizer, hits = NER hits); ner_all: NER on every record (--pii-mode full).';
 
 CREATE TABLE stat_parts (
   run_id          VARCHAR NOT NULL,
@@ -354,9 +356,19 @@ CREATE TABLE pii_summary (
   distinct_values   BIGINT,
   personal          BOOLEAN,
   sensitive_hits    BIGINT,
-  minors            BIGINT
+  minors            BIGINT,
+  coverage          VARCHAR,
+  population        BIGINT,
+  rate              DOUBLE,
+  rate_low          DOUBLE,
+  rate_high         DOUBLE
 );
-COMMENT ON TABLE pii_summary IS 'Per source and entity type: records scanned, records with hits, hits, distinct values (by keyed hash), sensitive hits, distinct children under 14 (Art. 7(3)).';
+COMMENT ON TABLE pii_summary IS 'Per source and entity type: records scanned, records with hits, hits, distinct values (by keyed hash), sensitive hits, distinct children under 14 (Art. 7(3)); coverage and the share of records with the type, with its 95% interval when estimated from a sample.';
+COMMENT ON COLUMN pii_summary.coverage IS 'full: every record was looked at for this type (rate is a count); sampled: names and places (NER) on a seeded stratified random sample (records_scanned = records analysed; rate estimated); not assessed: NER was off, only label-cued names were looked for.';
+COMMENT ON COLUMN pii_summary.population IS 'Records of the source (read by the scan).';
+COMMENT ON COLUMN pii_summary.rate IS 'Share of the source''s records holding this type: counted (full) or the stratified estimate (sampled).';
+COMMENT ON COLUMN pii_summary.rate_low IS 'Lower end of the 95% interval of rate (Wilson score at the effective sample size); equal to rate when counted.';
+COMMENT ON COLUMN pii_summary.rate_high IS 'Upper end of the 95% interval of rate; equal to rate when counted.';
 
 CREATE TABLE duplicates (
   run_id      VARCHAR NOT NULL,

@@ -174,6 +174,18 @@ def codes(con: duckdb.DuckDBPyConnection, check_id: str | None = None) -> set[st
 
 
 @pytest.fixture(autouse=True)
+def _names_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the NER engines costs each audit's workers a second or two: tests not about names
+    audit with names off (PROVENANCE_PII_MODE, a documented site default); tests marked
+    ``names`` audit as a user would by default. tests/test_pii_names_sample.py and the marked
+    end-to-end tests (no raw value at rest, export, two runs, long records, demo) cover NER."""
+    if request.node.get_closest_marker("names"):
+        monkeypatch.delenv("PROVENANCE_PII_MODE", raising=False)
+    else:
+        monkeypatch.setenv("PROVENANCE_PII_MODE", "off")
+
+
+@pytest.fixture(autouse=True)
 def _pii_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own PII key file, never the user's."""
     monkeypatch.setenv("PROVENANCE_PII_KEY_FILE", str(tmp_path_factory.mktemp("key") / "pii.key"))

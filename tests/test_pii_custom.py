@@ -50,7 +50,10 @@ def test_custom_patterns_found_in_audit(corpus: Corpus, run_audit: Any, tmp_path
     )
     _, con = run_audit(corpus.write(), pipeline=str(_pipeline(tmp_path, PATTERNS)))
     rows = dict(
-        con.execute("SELECT entity_type, hits FROM pii_summary WHERE source_id = 'open'").fetchall()
+        con.execute(
+            "SELECT entity_type, hits FROM pii_summary WHERE source_id = 'open' "
+            "AND entity_type NOT IN ('PERSON', 'LOCATION')"  # names: the NER sample's rows
+        ).fetchall()
     )
     assert rows == {"EMPLOYEE_ID": 2, "MEMBER_NAME": 1}
     sensitive = con.execute(

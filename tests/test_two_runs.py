@@ -162,6 +162,7 @@ def run_rows(db: Path, run_id: str) -> dict[str, list[tuple[Any, ...]]]:
         con.close()
 
 
+@pytest.mark.names
 def test_two_runs_into_one_dossier_give_identical_tables(planted: Path, tmp_path: Path) -> None:
     """Issue 10, item 4: every table (findings, stats, pii_summary, duplicates, assessment and
     the scanner tables) holds the same rows for a second run as for the first."""

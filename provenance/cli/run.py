@@ -53,6 +53,23 @@ def audit(
         str | None, typer.Option(help="Continue an interrupted or failed run.")
     ] = None,
     allow_root: AllowRootOption = None,
+    pii_mode: Annotated[
+        str | None,
+        typer.Option(
+            help="Names and places in free text: sampled (a seeded random sample per source, "
+            "the default), full (every record) or off (not assessed; the dossier says so). "
+            "Identifiers are always looked for in every record. Default: PROVENANCE_PII_MODE "
+            "when set, else the pipeline's [scanners.personal_information] names.",
+        ),
+    ] = None,
+    pii_sample_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Records per source the name search looks at in sampled mode (default 9,604: "
+            "a 95% interval of ±1 percentage point at any rate).",
+        ),
+    ] = None,
 ) -> None:
     """Audit the corpus a manifest describes and write a run into the dossier."""
     from provenance.report import RichProgress, print_summary
@@ -69,6 +86,8 @@ def audit(
             progress=RichProgress(err),
             scheduler=dask_scheduler,
             allow_roots=allow_root or (),
+            pii_mode=pii_mode,
+            pii_sample_size=pii_sample_size,
         )
     except ProvenanceError as exc:
         fail(exc)

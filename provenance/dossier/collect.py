@@ -97,5 +97,28 @@ def collect(store: Store, run_id: str) -> dict[str, Any]:
             p,
         ),
     }
+    data["pii_coverage"] = pii_coverage(run)
     data["eu_summary"] = eu_summary(store, run_id, data)
     return data
+
+
+def pii_coverage(run: dict[str, Any]) -> dict[str, Any] | None:
+    """Which entity types were looked for in every record, on a sample, or not at all (from
+    the run's recorded scanner settings); None when personal information was not scanned."""
+    from provenance.pii.classify import ENTITY_ZH
+    from provenance.pii.ner import NER_ENTITIES
+
+    config = run.get("config") or {}
+    if isinstance(config, str):
+        config = json.loads(config)
+    settings = (config.get("scanners") or {}).get("personal_information")
+    if settings is None:
+        return None
+    mode = settings.get("names", "off")  # runs before names existed looked for none
+    return {
+        "full": [t for t in ENTITY_ZH if t not in NER_ENTITIES],
+        "ner": list(NER_ENTITIES),
+        "ner_mode": mode,
+        "sample_size": settings.get("sample_size"),
+        "seed": settings.get("seed"),
+    }

@@ -92,6 +92,14 @@ def severity_chart(findings: list[dict[str, Any]], width: int = 560) -> Markup:
     return Markup("".join(parts))
 
 
+#: pii_summary.coverage in both languages
+COVERAGE_LABELS = {
+    "full": ("全部记录", "every record"),
+    "sampled": ("抽样", "sample"),
+    "not assessed": ("未检测", "not assessed"),
+}
+
+
 def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> str:
     """The dossier as one HTML document."""
     env = Environment(
@@ -104,6 +112,10 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
     def title(key: str) -> str:
         zh, en = TITLES[key]
         return " / ".join(t for lg, t in (("zh", zh), ("en", en)) if lg in langs)
+
+    def coverage_label(value: str | None) -> str:
+        zh, en = COVERAGE_LABELS.get(value or "full", (value, value))
+        return " / ".join(str(t) for lg, t in (("zh", zh), ("en", en)) if lg in langs)
 
     figures = [
         (f"{r['category']} {r['category_zh']}", float(r["storage_bytes"] or 0))
@@ -119,6 +131,7 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         d=data,
         langs=langs,
         title=title,
+        coverage_label=coverage_label,
         status_class=STATUS_CLASS,
         sev_color=SEV_COLOR,
         scale_chart=bar_chart(figures, " B"),

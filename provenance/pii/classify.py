@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from provenance.pii.identifiers import birth_date
+from provenance.pii.sensitive import categories, sensitive_types
 
 SENSITIVE = {"BANK_CARD"}
 ORGANISATION = {"CN_USCC"}
@@ -41,8 +42,9 @@ def born_minor(born: dt.date | None, on: dt.date) -> bool:
 
 
 def is_sensitive(entity_type: str, minor: bool) -> bool:
-    """Sensitive personal information: financial accounts, and anything about a child under 14."""
-    return entity_type in SENSITIVE or minor
+    """Sensitive personal information: financial accounts, the categories of Art. 28 found in
+    free text (schemas/sensitive_terms.toml), and anything about a child under 14."""
+    return entity_type in SENSITIVE or entity_type in sensitive_types() or minor
 
 
 ENTITY_ZH = {
@@ -59,6 +61,9 @@ ENTITY_ZH = {
     "EMAIL_ADDRESS": "电子邮箱",
     "IP_ADDRESS": "IP 地址",
 }
+
+
+ENTITY_ZH.update({c.entity: c.pipl_zh for c in categories()})
 
 
 def entity_zh(types: list[str]) -> str:

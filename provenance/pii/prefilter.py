@@ -12,18 +12,22 @@ with RE2 itself.
 from __future__ import annotations
 
 from provenance.pii.identifiers import NORMALISED_CLASS
+from provenance.pii.sensitive import terms_regex
 
 _HEX = "[0-9A-Fa-f]"
 # Superset of every recognizer pattern (see provenance/pii/fast.py and tests/test_pii_fast.py):
 # 7 digits (IDs, cards, mobiles, passports); 3+4 grouped (grouped mobiles and cards); @ (e-mail);
 # dotted quads (IPv4); a phone's shape (+digit, (area code), 3+3 grouped: recognizers/phone.py);
-# IPv6 ("::" or four colon groups: recognizers/ipv6.py); the label cues of names and addresses.
+# IPv6 ("::" or four colon groups: recognizers/ipv6.py); the label cues of names and addresses;
+# the terms of the sensitive categories.
 PREFILTER = (
     r"\d{7}|\d{3}[- ]\d{4}|@|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"
     r"|\+\(?\d|\(\d{1,5}\)|\d{3}[ .\-]\d{3}"
     rf"|::|{_HEX}:{_HEX}{{1,4}}:{_HEX}{{1,4}}:{_HEX}"
     r"|姓名|联系人|收件人|收货人|户主|患者|法定代表人|监护人|地址|住址"
     rf"|{NORMALISED_CLASS}"
+    # the sensitive categories' terms (schemas/sensitive_terms.toml), any case
+    f"|{terms_regex()}"
 )
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.dates import parse_date
 from provenance.errors import BadInput
+from provenance.pii.ner import NER_ENTITIES
+from provenance.pii.sampling import DEFAULT_SAMPLE_SIZE
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.tables import Column, Output
 
@@ -55,7 +57,7 @@ HITS = Output(
         Column(
             "personal",
             pa.bool_(),
-            doc="False for organisation identifiers (a USCC not starting with 92).",
+            doc="False for organisation identifiers (a USCC not starting with 92) and for places named in free text (NER LOCATION; a label-cued address is personal).",
         ),
         Column(
             "sensitive",
@@ -80,6 +82,11 @@ COUNTS = Output(
         Column("records_scanned", pa.int64()),
         Column("records_with", pa.int64()),
         Column("hits", pa.int64()),
+        Column(
+            "coverage",
+            pa.string(),
+            doc="patterns: looked for in every record (records_scanned = the shard's records); ner_sample: names and places (NER) on the shard's share of the seeded per-source sample (records_scanned = records analysed, records_with = of those, with the type from any recognizer, hits = NER hits); ner_all: NER on every record (--pii-mode full).",
+        ),
     ),
 )
 COUNTS_SCHEMA = COUNTS.schema
@@ -96,6 +103,16 @@ class PersonalSettings(BaseModel):
     patterns: list[str] = Field(
         default=[], description="Extra PII pattern files (TOML, see provenance/pii/custom.py)."
     )
+    names: Literal["sampled", "full", "off"] = Field(
+        default="sampled",
+        description="Names and places in free text (NER): on a seeded random sample per source (sampled), on every record (full), or not at all (off: the dossier says they were not assessed). The CLI's --pii-mode overrides it.",
+    )
+    sample_size: int = Field(
+        default=DEFAULT_SAMPLE_SIZE,
+        ge=1,
+        description="Records per source NER looks at in sampled mode (default 9,604: a 95% interval of ±1 percentage point at any rate).",
+    )
+    seed: int = Field(default=0, description="Seed of the NER sample (same seed, same records).")
 
 
 def _find(name: str, pipeline_dir: Path) -> Path:
@@ -111,7 +128,7 @@ class PersonalInformation(Scanner):
     """PII hits per record and counts per entity type."""
 
     name: ClassVar[str] = "personal_information"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     Settings: ClassVar[type[BaseModel]] = PersonalSettings
     outputs: ClassVar[tuple[Output, ...]] = (
         HITS,
@@ -144,11 +161,10 @@ class PersonalInformation(Scanner):
         self.records_with: dict[str, int] = {}
         self.hits: dict[str, int] = {}
         self.rows: list[dict[str, object]] = []
+        self.names: Any = None  # a NameStratum, made on the first batch: needs the shard
 
     def scan(self, batch: pa.RecordBatch, ctx: ShardContext) -> dict[str, pa.Table]:
-        from provenance.pii.classify import born_minor, is_minor, is_personal, is_sensitive
         from provenance.pii.keys import KEY_PII
-        from provenance.pii.protect import mask, value_hash
 
         texts = batch.column("text")
         self.scanned += batch.num_rows
@@ -159,48 +175,93 @@ class PersonalInformation(Scanner):
             if KEY_PII in batch.schema.names
             else [None] * batch.num_rows
         )
+        keys_all = batch.column("record_key").to_pylist()
         idx = [i for i, r in enumerate(results) if r or in_keys[i]]
-        if not idx:
-            return {}
-        texts_py = texts.take(pa.array(idx)).to_pylist()
-        keys = batch.column("record_key").take(pa.array(idx)).to_pylist()
-        times = batch.column("collected_at").take(pa.array(idx)).to_pylist()
-        today = self.cfg.reference_date or dt.date.today()
-        for i, text, key, when in zip(idx, texts_py, keys, times, strict=True):
-            on = parse_date(when) or today
-            found: list[dict[str, object]] = []
-            for r in results[i]:
-                value = text[r.start : r.end]
-                minor = is_minor(r.entity_type, value, on)
-                found.append(
-                    {
-                        "entity_type": r.entity_type,
-                        "start_pos": r.start,
-                        "end_pos": r.end,
-                        "score": float(r.score),
-                        "masked": mask(r.entity_type, value),
-                        "value_hash": value_hash(self.key, r.entity_type, value),
-                        "personal": is_personal(r.entity_type, value),
-                        "minor": minor,
-                    }
+        if idx:
+            texts_py = texts.take(pa.array(idx)).to_pylist()
+            times = batch.column("collected_at").take(pa.array(idx)).to_pylist()
+            for i, text, when in zip(idx, texts_py, times, strict=True):
+                self._record(ctx, keys_all[i], text, when, results[i], in_keys[i] or ())
+        if self.cfg.names != "off":
+            if self.names is None:
+                from provenance.pii.names import NameStratum
+
+                self.names = NameStratum.for_shard(
+                    self.cfg.names, ctx.shard.share, self.cfg.sample_size, self.cfg.seed
                 )
-            for k in in_keys[i] or ():  # in the key, not the text: no position
-                born = k.pop("born")
-                found.append(
-                    {**k, "start_pos": None, "end_pos": None, "minor": born_minor(born, on)}
-                )
-            seen: set[str] = set()
-            for hit in found:
-                t = str(hit["entity_type"])
-                hit["sensitive"] = is_sensitive(t, bool(hit["minor"])) or t in self.custom_sensitive
-                self.rows.append({"file_id": ctx.shard.file_id, "record_key": key, **hit})
-                self.hits[t] = self.hits.get(t, 0) + 1
-                seen.add(t)
-            for t in seen:
-                self.records_with[t] = self.records_with.get(t, 0) + 1
+            spans = [[(r.start, r.end, r.entity_type) for r in rs] for rs in results]
+            times_all = batch.column("collected_at").to_pylist()
+            for a in self.names.offer(ctx.shard.file_id, keys_all, texts, times_all, spans):
+                self._record(ctx, a.key, a.text, a.when, a.results, counted=False)
         return {}
 
+    def _record(
+        self,
+        ctx: ShardContext,
+        key: str,
+        text: str,
+        when: object,
+        results: list[Any],
+        in_keys: Any = (),
+        counted: bool = True,
+    ) -> set[str]:
+        """Hit rows of one record (text results and identifiers in its key); the entity types
+        found. ``counted``: add to the shard's full-coverage counts (not for NER results)."""
+        from provenance.pii.classify import born_minor, is_minor, is_personal, is_sensitive
+        from provenance.pii.protect import mask, value_hash
+
+        on = parse_date(when) or self.cfg.reference_date or dt.date.today()
+        found: list[dict[str, object]] = []
+        for r in results:
+            value = text[r.start : r.end]
+            found.append(
+                {
+                    "entity_type": r.entity_type,
+                    "start_pos": r.start,
+                    "end_pos": r.end,
+                    "score": float(r.score),
+                    "masked": mask(r.entity_type, value),
+                    "value_hash": value_hash(self.key, r.entity_type, value),
+                    # a place named in free text (NER) is not about a person; a labelled address is
+                    "personal": is_personal(r.entity_type, value)
+                    and (counted or r.entity_type != "LOCATION"),
+                    "minor": is_minor(r.entity_type, value, on),
+                }
+            )
+        for k in in_keys:  # in the key, not the text: no position
+            k = dict(k)
+            born = k.pop("born")
+            found.append({**k, "start_pos": None, "end_pos": None, "minor": born_minor(born, on)})
+        seen: set[str] = set()
+        for hit in found:
+            t = str(hit["entity_type"])
+            hit["sensitive"] = is_sensitive(t, bool(hit["minor"])) or t in self.custom_sensitive
+            self.rows.append({"file_id": ctx.shard.file_id, "record_key": key, **hit})
+            seen.add(t)
+            if counted:
+                self.hits[t] = self.hits.get(t, 0) + 1
+        if counted:
+            for t in seen:
+                self.records_with[t] = self.records_with.get(t, 0) + 1
+        return seen
+
     def finish(self, ctx: ShardContext) -> dict[str, pa.Table]:
+        ner_rows = []
+        if self.names is not None:
+            for a in self.names.finish():
+                self._record(ctx, a.key, a.text, a.when, a.results, counted=False)
+            ner_rows = [
+                {
+                    "file_id": ctx.shard.file_id,
+                    "shard_id": ctx.shard.shard_id,
+                    "entity_type": t,
+                    "records_scanned": self.names.analysed,
+                    "records_with": self.names.records_with.get(t, 0),
+                    "hits": self.names.hits.get(t, 0),
+                    "coverage": "ner_sample" if self.names.mode == "sampled" else "ner_all",
+                }
+                for t in NER_ENTITIES
+            ]
         counts = [
             {
                 "file_id": ctx.shard.file_id,
@@ -209,6 +270,7 @@ class PersonalInformation(Scanner):
                 "records_scanned": self.scanned,
                 "records_with": 0,
                 "hits": 0,
+                "coverage": "patterns",
             }
         ]
         counts += [
@@ -219,9 +281,10 @@ class PersonalInformation(Scanner):
                 "records_scanned": self.scanned,
                 "records_with": self.records_with[t],
                 "hits": self.hits[t],
+                "coverage": "patterns",
             }
             for t in sorted(self.hits)
-        ]
+        ] + ner_rows
         return {
             "pii_hits": pa.Table.from_pylist(self.rows, schema=HITS_SCHEMA),
             "pii_counts": pa.Table.from_pylist(counts, schema=COUNTS_SCHEMA),

@@ -112,6 +112,7 @@ def test_windows_lose_and_double_nothing(length: int, offset: int) -> None:
     assert [(r.start, r.end) for r in found] == [(p, p + length) for p in kept]
 
 
+@pytest.mark.names
 def test_audit_with_long_records_completes(corpus: Corpus, tmp_path: Path) -> None:
     """Item 6 through the CLI: 1.1 MB and 5 MB records full of phones; exit 0/1 (never 3) and
     pii_hits holds exactly the planted numbers."""

@@ -16,6 +16,7 @@ from provenance.pii.recognizers.cn_uscc import CnUsccRecognizer
 from provenance.pii.recognizers.email_ip import EmailRecognizer, IpAddressRecognizer
 from provenance.pii.recognizers.ipv6 import Ipv6Recognizer
 from provenance.pii.recognizers.phone import PhoneRecognizer
+from provenance.pii.recognizers.sensitive import SENSITIVE_RECOGNIZERS
 
 RECOGNIZERS: tuple[type[ProvenanceRecognizer], ...] = (
     CnResidentIdRecognizer,
@@ -31,6 +32,7 @@ RECOGNIZERS: tuple[type[ProvenanceRecognizer], ...] = (
     IpAddressRecognizer,
     Ipv6Recognizer,
     PhoneRecognizer,
+    *SENSITIVE_RECOGNIZERS,
 )
 #: every entity type our recognizers report, in registry order
 ENTITY_TYPES: tuple[str, ...] = tuple(dict.fromkeys(cls.ENTITY for cls in RECOGNIZERS))
