@@ -180,6 +180,63 @@ def _slots(
     }
 
 
+# Free-text names (issue 11): synthetic people in news-like sentences, drawn from their own
+# seeded generator so the rest of the corpus stays as it was. Every name is made up.
+ZH_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+ZH_GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "杰",
+    "秀英",
+    "小明",
+    "建华",
+    "丽萍",
+    "志强",
+    "晓东",
+]
+ZH_NAME_SENTENCES = [
+    "当地教师{name}介绍了项目进展。",
+    "据居民{name}回忆，变化是从去年开始的。",
+    "{name}表示，明年还会继续参加。",
+    "我叫{name}，住在这个社区已经十年了。",
+]
+EN_FIRST = [
+    "Emily",
+    "James",
+    "Olivia",
+    "Daniel",
+    "Grace",
+    "Samuel",
+    "Chloe",
+    "Thomas",
+    "Aisha",
+    "Lucas",
+]
+EN_LAST = ["Walker", "Bennett", "Hughes", "Patel", "Okafor", "Fischer", "Moreno", "Lindqvist"]
+EN_NAME_SENTENCES = [
+    "{name} said the programme would continue next year.",
+    "According to {name}, a teacher in the area, the results were encouraging.",
+    "{name} welcomed the plan at the meeting.",
+]
+
+
+def zh_name_sentence(rng: random.Random) -> str:
+    name = rng.choice(ZH_SURNAMES) + rng.choice(ZH_GIVEN)
+    return rng.choice(ZH_NAME_SENTENCES).format(name=name)
+
+
+def en_name_sentence(rng: random.Random) -> str:
+    name = f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}"
+    return rng.choice(EN_NAME_SENTENCES).format(name=name)
+
+
 def zh_text(rng: random.Random, n: int = 4) -> str:
     parts = []
     for _ in range(n):
@@ -219,11 +276,14 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
         "wiki.example.org.cn",
     ]
     rows, log = [], []
+    names = random.Random("zh-web names")
     for i in range(900):
         host = hosts[i % 4]
         section = "private" if (host == "forum.example.net.cn" and i % 40 == 2) else "article"
         url = f"https://{host}/{section}/{i:05d}.html"
         text = zh_text(rng, rng.randint(2, 6))
+        if i % 6 == 1:
+            text += zh_name_sentence(names)
         if i % 20 == 0:
             text += f"联系人：王先生，手机：{mobile(rng)}，邮箱：contact{i}@example.cn。"
         if i % 31 == 0:
@@ -276,10 +336,12 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
 
 
 def open_web(root: Path, ev: Path, rng: random.Random) -> None:
+    names = random.Random("en-web names")
     rows = [
         {
             "doc_id": f"enweb-{i:05d}",
-            "text": en_text(rng, rng.randint(2, 6)),
+            "text": en_text(rng, rng.randint(2, 6))
+            + (" " + en_name_sentence(names) if i % 5 == 2 else ""),
             "url": f"https://en.example.org/p/{i}",
         }
         for i in range(1200)

@@ -24,7 +24,7 @@ def cookbook_queries() -> list[str]:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("cookbook") / "demo.duckdb"
     os.environ.setdefault("PROVENANCE_PII_KEY", "cookbook-test-key")
-    audit(ROOT / "examples/demo/manifest.yaml", db, workers=2)
+    audit(ROOT / "examples/demo/manifest.yaml", db, workers=2, pii_sample_size=400)
     return db
 
 
