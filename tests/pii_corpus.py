@@ -180,14 +180,19 @@ def make_docs(
     pi_rate: float = 0.05,
     decoy_rate: float = 0.05,
     sentences: tuple[int, int] = (4, 12),
+    filler: dict[str, list[str]] | None = None,
 ) -> list[Doc]:
+    """``n`` documents alternating Chinese and English; ``filler`` replaces the built-in
+    sentences per language (``{"zh": [...], "en": [...]}``), e.g. with sentences of a public
+    corpus so that documents are not near-identical."""
     rng = random.Random(seed)
+    pool = filler or {"zh": ZH, "en": EN}
     docs = []
     for i in range(n):
         zh = i % 2 == 0
         lo, hi = sentences
         parts = [
-            rng.choice(ZH if zh else EN)
+            rng.choice(pool["zh" if zh else "en"])
             for _ in range(rng.randint(lo * (3 if zh else 1), hi * (3 if zh else 1)))
         ]
         doc = Doc("", "zh" if zh else "en")

@@ -56,6 +56,10 @@ CASES: list[tuple[str, str, str | None]] = [
     ("PERSON", "王小明是一位作家", None),
     ("LOCATION", "住址：北京市朝阳区建国路88号，", "北京市朝阳区建国路88号"),
     ("LOCATION", "IP地址：10.0.0.1", None),
+    # Weibo dev set (../shared/eval/ner): a download link's label, not a home address
+    ("LOCATION", "听歌：下载地址：唐家璇在贺电中指出", None),
+    ("LOCATION", "网站地址：北京市朝阳区建国路", None),
+    ("LOCATION", "地址：杭州市西湖区文三路", "杭州市西湖区文三路"),
     ("EMAIL_ADDRESS", "邮箱abc.def@example.com，谢谢", "abc.def@example.com"),
     ("EMAIL_ADDRESS", "mail me: x_y+z@mail.example.cn.", "x_y+z@mail.example.cn"),
     ("EMAIL_ADDRESS", "not an email: a@b", None),

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import regex
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerResult
 
-from provenance.pii.identifiers import normalise_text
+from provenance.pii.identifiers import NORMALISED_CLASS, normalise_text
 from provenance.pii.nlp import guess_language
 from provenance.pii.prefilter import PREFILTER, combined
 from provenance.pii.windows import analyze_windows
@@ -63,6 +63,19 @@ def _guard(rec: PatternRecognizer) -> Any:
     return re.compile(requires, re.IGNORECASE) if requires else None
 
 
+def _re2_ok(pattern: str) -> bool:
+    """Whether RE2 reads ``pattern`` as Python does for a text of no Unicode digits: no
+    look-around (RE2 refuses it) and no class RE2 reads differently (``\\w``, ``\\b``, ``\\s``
+    are Unicode in Python, ASCII in RE2)."""
+    if re.search(r"\\[wWbBsS]|\(\?<?[=!]", pattern):
+        return False
+    try:
+        pc.match_substring_regex(pa.array([""]), pattern, ignore_case=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _run_class(ch: str) -> str:
     if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
         return "han"
@@ -93,6 +106,7 @@ class FastAnalyzer:
         self.recognizers: dict[str, list[PatternRecognizer]] = {}
         self.compiled: dict[str, list[tuple[PatternRecognizer, Any, float, Any, bool]]] = {}
         self.exact = True
+        self.batch_guards: list[str] = []
         for lang in analyzer.supported_languages:
             recs = analyzer.registry.get_recognizers(language=lang, all_fields=True)
             if any(not isinstance(r, PatternRecognizer) for r in recs):
@@ -110,6 +124,10 @@ class FastAnalyzer:
                 for r in pats
                 for p in list(r.patterns)  # type: ignore[has-type]
             ]
+            for _, _, _, guard, anchored in self.compiled[lang]:
+                g = guard.pattern if guard is not None and not anchored else None
+                if g is not None and g not in self.batch_guards and _re2_ok(g):
+                    self.batch_guards.append(g)
 
     def analyze_batch(self, texts: pa.Array) -> list[list[RecognizerResult]]:
         """Results per record of a string array (empty lists for records without PI)."""
@@ -126,28 +144,57 @@ class FastAnalyzer:
             idx = pc.indices_nonzero(mask).to_pylist()
         if not idx:
             return out
-        for i, t in zip(idx, pc.take(texts, pa.array(idx)).to_pylist(), strict=True):
-            out[i] = self.analyze_text(t)
+        candidates = pc.take(texts, pa.array(idx))
+        absent = self.absent_guards(candidates)
+        for i, t, skip in zip(idx, candidates.to_pylist(), absent, strict=True):
+            out[i] = self.analyze_text(t, skip=skip)
         return out
+
+    def absent_guards(self, texts: pa.Array) -> list[frozenset[str]]:
+        """Per text, the guards (``REQUIRES`` patterns) that cannot match it, decided for the
+        whole batch by Arrow's RE2: one vectorised pass per guard instead of a Python search per
+        text and recognizer (the term lists of the sensitive categories made those searches
+        the slowest step of the scan). Exact: a text with a character :func:`normalise_text`
+        changes is left to the per-text search, which sees the normalised text."""
+        if not self.batch_guards or len(texts) == 0:
+            return [frozenset()] * len(texts)
+        odd = pc.fill_null(pc.match_substring_regex(texts, NORMALISED_CLASS), True)
+        masks = [
+            (g, pc.fill_null(pc.match_substring_regex(texts, g, ignore_case=True), True))
+            for g in self.batch_guards
+        ]
+        cols = [odd.to_pylist()] + [m.to_pylist() for _, m in masks]
+        names = [g for g, _ in masks]
+        return [
+            frozenset()
+            if row[0]
+            else frozenset(g for g, hit in zip(names, row[1:], strict=True) if not hit)
+            for row in zip(*cols, strict=True)
+        ]
 
     def analyze_full(self, text: str) -> list[RecognizerResult]:
         """presidio's full analysis (every recognizer, NER too), in windows for long texts."""
         lang = guess_language(text)
         return analyze_windows(text, lambda w: self.analyzer.analyze(w, language=lang))
 
-    def analyze_text(self, text: str, lang: str | None = None) -> list[RecognizerResult]:
+    def analyze_text(
+        self, text: str, lang: str | None = None, skip: frozenset[str] = frozenset()
+    ) -> list[RecognizerResult]:
         """Same results as ``analyzer.analyze(text, guess_language(text))``; a text longer than
-        spaCy takes is analysed in overlapping windows (:mod:`provenance.pii.windows`)."""
+        spaCy takes is analysed in overlapping windows (:mod:`provenance.pii.windows`).
+        ``skip``: guards known not to match anywhere in ``text`` (:meth:`absent_guards`)."""
         lang = lang or guess_language(text)
-        return analyze_windows(text, lambda w: self._analyze_window(w, lang))
+        return analyze_windows(text, lambda w: self._analyze_window(w, lang, skip))
 
     def identifiers(self, text: str) -> list[tuple[int, int, str, float]]:
         """Validated pattern matches (start, end, entity type, score) of a short string such as
         a record key or a URL segment: the recognizers' patterns and check digits, no NLP."""
         return self._raw_spans(text, guess_language(text))
 
-    def _analyze_window(self, text: str, lang: str) -> list[RecognizerResult]:
-        raw = self._raw_spans(text, lang)
+    def _analyze_window(
+        self, text: str, lang: str, skip: frozenset[str] = frozenset()
+    ) -> list[RecognizerResult]:
+        raw = self._raw_spans(text, lang, skip)
         if not raw:
             return []
         keep = {r[:3] for r in raw}
@@ -174,7 +221,9 @@ class FastAnalyzer:
                 shifted.append(r)
         return shifted
 
-    def _raw_spans(self, text: str, lang: str) -> list[tuple[int, int, str, float]]:
+    def _raw_spans(
+        self, text: str, lang: str, skip: frozenset[str] = frozenset()
+    ) -> list[tuple[int, int, str, float]]:
         """Pattern matches that survive validation, scored as presidio's PatternRecognizer does
         (on the text with Unicode digits as ASCII, as our recognizers see it; same offsets)."""
         text = normalise_text(text)
@@ -188,6 +237,8 @@ class FastAnalyzer:
                 matches = [m for a, b in regions for m in rx.finditer(text, a, b)]
             else:
                 if guard is not None:
+                    if guard.pattern in skip:
+                        continue
                     if guard.pattern not in seen:
                         seen[guard.pattern] = guard.search(text) is not None
                     if not seen[guard.pattern]:

@@ -49,7 +49,7 @@ TRANSLIT = frozenset(
     "泽兹佐"
 )
 # a title or role beside a name: 总理基里延科, 库马拉通加总统, 卓科达先生
-TITLES = (
+TITLES: tuple[str, ...] = (
     "总统", "总理", "首相", "主席", "国王", "议长", "部长", "外长", "行长", "市长", "局长",
     "教练", "先生", "女士", "同志", "教授", "大使", "将军", "元帅", "总书记",
 )  # fmt: skip
@@ -187,14 +187,18 @@ class ChineseNames:
 def _rescue(word: str, nxt: str) -> tuple[int, int] | None:
     """A name the model tagged otherwise, inside ``word``, when a title or a person's suffix
     says so: (start, end) within the word, or None. The name must be name-shaped."""
-    for title in TITLES:  # 总理基里延科: the title and the name in one segment
-        rest = word[len(title) :]
-        if word.startswith(title) and 2 <= len(rest) <= 6 and name_shaped(rest):
-            return len(title), len(word)
-    for suffix in PERSON_SUFFIXES:  # 马克思主义, 金大中新政府
-        head = word[: -len(suffix)]
-        if word.endswith(suffix) and 2 <= len(head) <= 6 and name_shaped(head):
-            return 0, len(head)
+    if len(word) < 2:
+        return None
+    if word.startswith(TITLES):  # 总理基里延科: the title and the name in one segment
+        for title in TITLES:
+            rest = word[len(title) :]
+            if word.startswith(title) and 2 <= len(rest) <= 6 and name_shaped(rest):
+                return len(title), len(word)
+    if word.endswith(PERSON_SUFFIXES):  # 马克思主义, 金大中新政府
+        for suffix in PERSON_SUFFIXES:
+            head = word[: -len(suffix)]
+            if word.endswith(suffix) and 2 <= len(head) <= 6 and name_shaped(head):
+                return 0, len(head)
     if nxt in TITLES and 2 <= len(word) <= 6 and name_shaped(word):  # 若斯潘 / 总理
         return 0, len(word)
     return None

@@ -11,6 +11,12 @@ from provenance.pii.recognizers.base import ProvenanceRecognizer
 
 _NAME_CUE = r"(?:姓名|联系人|收件人|收货人|户主|患者|法定代表人|监护人)"
 _ADDR_CUE = r"(?:住址|家庭住址|收货地址|通讯地址|居住地址|户籍地址|地址)"
+# a bare 地址 after these is an address on a network or in memory, not where someone lives
+# (下载地址： is common in forum and Weibo posts)
+_NOT_HOME = (
+    r"(?<!下载|链接|网站|网页|网络|网盘|博客|视频|播放|直播|邮件|邮箱|电邮|服务器|官网|IP|MAC|内存)"
+)
+_ADDR_LABEL = r"(?:住址|家庭住址|收货地址|通讯地址|居住地址|户籍地址|" + _NOT_HOME + r"地址)"
 
 
 class CnNameRecognizer(ProvenanceRecognizer):
@@ -25,5 +31,5 @@ class CnAddressRecognizer(ProvenanceRecognizer):
     ENTITY: ClassVar[str] = "LOCATION"
     REQUIRES: ClassVar[str | None] = _ADDR_CUE
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
-        ("cued_address", r"(?<=" + _ADDR_CUE + r"\s*[:：]\s*)[\u4e00-\u9fff0-9\-]{4,40}", 0.6),
+        ("cued_address", r"(?<=" + _ADDR_LABEL + r"\s*[:：]\s*)[\u4e00-\u9fff0-9\-]{4,40}", 0.6),
     ]
