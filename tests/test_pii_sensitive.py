@@ -25,6 +25,9 @@ FOUND = [
     ("HEALTH", "她患有糖尿病多年", "糖尿病"),
     ("HEALTH", "My mother was diagnosed with cancer in May.", "diagnosed with"),
     ("HEALTH", "I am HIV positive and on treatment.", "HIV"),
+    # the cue after the term: the fast path's window must reach it
+    ("HEALTH", "Depression has troubled my brother for years.", "Depression"),
+    ("HEALTH", "抑郁症困扰了我很多年", "抑郁症"),
     ("RELIGION", "他是穆斯林，每周五去清真寺。", "穆斯林"),
     ("RELIGION", "She is a devout Catholic.", "Catholic"),
     ("BIOMETRIC", "我的指纹被录入了门禁系统", "指纹"),

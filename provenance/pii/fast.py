@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import regex
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerResult
 
-from provenance.pii.identifiers import NORMALISED_CLASS, normalise_text
+from provenance.pii.identifiers import NORMALISED_CLASS, normalise_array, normalise_text
 from provenance.pii.nlp import guess_language
 from provenance.pii.prefilter import PREFILTER, combined
 from provenance.pii.windows import analyze_windows
@@ -38,6 +38,8 @@ _FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 _DIGIT_RUN = re.compile(r"[0-9](?:[0-9 .\-]*[0-9])?")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 _REACH = 24
+#: how far past a match our patterns look (a sensitive term's cue: a gap of 24 and the cue)
+_LOOK_AHEAD = 48
 
 
 def _digit_regions(text: str) -> list[tuple[int, int]]:
@@ -145,32 +147,27 @@ class FastAnalyzer:
         if not idx:
             return out
         candidates = pc.take(texts, pa.array(idx))
-        absent = self.absent_guards(candidates)
-        for i, t, skip in zip(idx, candidates.to_pylist(), absent, strict=True):
-            out[i] = self.analyze_text(t, skip=skip)
+        decided = self.batch_guard_hits(candidates)
+        for i, t, known in zip(idx, candidates.to_pylist(), decided, strict=True):
+            out[i] = self.analyze_text(t, known=known)
         return out
 
-    def absent_guards(self, texts: pa.Array) -> list[frozenset[str]]:
-        """Per text, the guards (``REQUIRES`` patterns) that cannot match it, decided for the
+    def batch_guard_hits(self, texts: pa.Array) -> list[dict[str, bool]]:
+        """Per text, whether each guard (a ``REQUIRES`` pattern) matches it, decided for the
         whole batch by Arrow's RE2: one vectorised pass per guard instead of a Python search per
         text and recognizer (the term lists of the sensitive categories made those searches
-        the slowest step of the scan). Exact: a text with a character :func:`normalise_text`
-        changes is left to the per-text search, which sees the normalised text."""
+        the slowest step of the scan). Exact: the guards see the text normalised as the
+        recognizers do (:func:`normalise_array`)."""
         if not self.batch_guards or len(texts) == 0:
-            return [frozenset()] * len(texts)
-        odd = pc.fill_null(pc.match_substring_regex(texts, NORMALISED_CLASS), True)
-        masks = [
-            (g, pc.fill_null(pc.match_substring_regex(texts, g, ignore_case=True), True))
+            return [{} for _ in range(len(texts))]
+        odd = pc.fill_null(pc.match_substring_regex(texts, NORMALISED_CLASS), False)
+        if pc.any(odd).as_py():  # rare: normalise (in Arrow) only the texts that need it
+            texts = pc.replace_with_mask(texts, odd, normalise_array(pc.filter(texts, odd)))
+        cols = [
+            pc.fill_null(pc.match_substring_regex(texts, g, ignore_case=True), True).to_pylist()
             for g in self.batch_guards
         ]
-        cols = [odd.to_pylist()] + [m.to_pylist() for _, m in masks]
-        names = [g for g, _ in masks]
-        return [
-            frozenset()
-            if row[0]
-            else frozenset(g for g, hit in zip(names, row[1:], strict=True) if not hit)
-            for row in zip(*cols, strict=True)
-        ]
+        return [dict(zip(self.batch_guards, row, strict=True)) for row in zip(*cols, strict=True)]
 
     def analyze_full(self, text: str) -> list[RecognizerResult]:
         """presidio's full analysis (every recognizer, NER too), in windows for long texts."""
@@ -178,13 +175,14 @@ class FastAnalyzer:
         return analyze_windows(text, lambda w: self.analyzer.analyze(w, language=lang))
 
     def analyze_text(
-        self, text: str, lang: str | None = None, skip: frozenset[str] = frozenset()
+        self, text: str, lang: str | None = None, known: dict[str, bool] | None = None
     ) -> list[RecognizerResult]:
         """Same results as ``analyzer.analyze(text, guess_language(text))``; a text longer than
         spaCy takes is analysed in overlapping windows (:mod:`provenance.pii.windows`).
-        ``skip``: guards known not to match anywhere in ``text`` (:meth:`absent_guards`)."""
+        ``known``: guards decided for the whole text (:meth:`batch_guard_hits`); a guard
+        absent from the text is absent from every window, one present runs its patterns."""
         lang = lang or guess_language(text)
-        return analyze_windows(text, lambda w: self._analyze_window(w, lang, skip))
+        return analyze_windows(text, lambda w: self._analyze_window(w, lang, known or {}))
 
     def identifiers(self, text: str) -> list[tuple[int, int, str, float]]:
         """Validated pattern matches (start, end, entity type, score) of a short string such as
@@ -192,9 +190,9 @@ class FastAnalyzer:
         return self._raw_spans(text, guess_language(text))
 
     def _analyze_window(
-        self, text: str, lang: str, skip: frozenset[str] = frozenset()
+        self, text: str, lang: str, known: dict[str, bool]
     ) -> list[RecognizerResult]:
-        raw = self._raw_spans(text, lang, skip)
+        raw = self._raw_spans(text, lang, known)
         if not raw:
             return []
         keep = {r[:3] for r in raw}
@@ -202,7 +200,9 @@ class FastAnalyzer:
         margin = self.margin
         while True:
             ws = self._token_start(text, max(0, lo - margin), lang)
-            we = self._token_end(text, hi, lang)
+            # past the last match by the margin too: look-aheads (a cue after a sensitive term,
+            # no letter after an identifier) must see what they see in the full text
+            we = self._token_end(text, min(len(text), hi + _LOOK_AHEAD), lang)
             window = text[ws:we]
             artifacts = self.analyzer.nlp_engine.process_text(window, lang)
             if ws == 0 or self._keywords_before(artifacts, lo - ws) >= self.need_tokens:
@@ -222,13 +222,13 @@ class FastAnalyzer:
         return shifted
 
     def _raw_spans(
-        self, text: str, lang: str, skip: frozenset[str] = frozenset()
+        self, text: str, lang: str, known: dict[str, bool] | None = None
     ) -> list[tuple[int, int, str, float]]:
         """Pattern matches that survive validation, scored as presidio's PatternRecognizer does
         (on the text with Unicode digits as ASCII, as our recognizers see it; same offsets)."""
         text = normalise_text(text)
         out: list[tuple[int, int, str, float]] = []
-        seen: dict[str, bool] = {}
+        seen: dict[str, bool] = dict(known or {})
         regions: list[tuple[int, int]] | None = None
         for rec, rx, score, guard, anchored in self.compiled[lang]:
             if anchored:  # scan only around digit runs; the guard would cost more than it saves
@@ -237,8 +237,6 @@ class FastAnalyzer:
                 matches = [m for a, b in regions for m in rx.finditer(text, a, b)]
             else:
                 if guard is not None:
-                    if guard.pattern in skip:
-                        continue
                     if guard.pattern not in seen:
                         seen[guard.pattern] = guard.search(text) is not None
                     if not seen[guard.pattern]:
@@ -280,9 +278,11 @@ class FastAnalyzer:
         """A position at or after ``pos`` where the full-text tokenization ends a token."""
         if pos >= len(text):
             return len(text)
-        if lang == "zh":
-            q = pos
-            while q < len(text) and _run_class(text[q - 1]) == _run_class(text[q]) != "other":
+        if lang == "zh":  # a run's end, past ASCII letters and digits (patterns look there)
+            q, n = pos, len(text)
+            while q < n and (
+                _run_class(text[q - 1]) == _run_class(text[q]) != "other" or _ALNUM.match(text, q)
+            ):
                 q += 1
             return q
         m = re.search(r"\s", text[pos:])

@@ -6,6 +6,8 @@ The recognizers' ``validate_result`` and the classification (birth date → mino
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RIC_CHECK = "10X98765432"
@@ -80,10 +82,30 @@ NORMALISED_CLASS = (
 )
 
 
+# the same class for Python's re: finding none is much cheaper than translating a long text
+_NEEDS = re.compile("[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in DIGIT_ZEROS)
+                    + "".join(map(chr, FULLWIDTH_SIGNS)) + "]")  # fmt: skip
+
+
 def normalise_text(text: str) -> str:
     """Unicode digits (１３８, ١٢٣, …) and full-width ＋ － ＠ as ASCII, one character for one, so
     every offset in the result is the same offset in ``text``; other characters unchanged."""
-    return text.translate(_TABLE) if not text.isascii() else text
+    if text.isascii() or _NEEDS.search(text) is None:
+        return text
+    return text.translate(_TABLE)
+
+
+def normalise_array(texts: Any) -> Any:
+    """:func:`normalise_text` over an Arrow string array, in Arrow (one RE2 replacement per digit
+    value and sign; ``pyarrow`` is imported by the caller's module already)."""
+    import pyarrow.compute as pc
+
+    for d in range(10):
+        cls = "[" + "".join(f"\\x{{{z + d:X}}}" for z in DIGIT_ZEROS) + "]"
+        texts = pc.replace_substring_regex(texts, cls, str(d))
+    for code, sign in FULLWIDTH_SIGNS.items():
+        texts = pc.replace_substring(texts, chr(code), sign)
+    return texts
 
 
 #: national phone formats are read as the numbering plans of these regions, by record language

@@ -69,8 +69,10 @@ def patterns(cat: Category, lang: str) -> list[tuple[str, str, float]]:
     term. Variable-length look-behind: presidio matches with the ``regex`` module."""
     term = alternation(cat.terms[lang], lang)
     cue = cues(lang)
+    # the term first, the cue looked for behind it: a look-behind at the start is tried at
+    # every position of the text (18x slower on English news, same matches on the benchmark)
     return [
-        (f"{cat.entity.lower()}_after_cue", rf"(?<={cue}{_GAP[lang]}){term}", 0.6),
+        (f"{cat.entity.lower()}_after_cue", rf"{term}(?<={cue}{_GAP[lang]}{term})", 0.6),
         (f"{cat.entity.lower()}_before_cue", rf"{term}(?={_GAP[lang]}{cue})", 0.5),
     ]
 
