@@ -18,11 +18,13 @@ import pytest
 
 from provenance.pii.sampling import (
     DEFAULT_SAMPLE_SIZE,
+    PILOT,
     BottomK,
     sample_key,
     sample_size,
     shard_quota,
     stratified,
+    stratum_done,
     wilson,
 )
 from tests.conftest import Corpus, cli, write_jsonl
@@ -70,6 +72,50 @@ def test_nothing_seen_still_has_an_upper_bound() -> None:
     est = stratified([(100_000, 1000, 0)])
     assert est.rate == 0.0 and est.low == 0.0
     assert 0.002 < est.high < 0.005  # Wilson: about 3.84 / 1000
+
+
+@pytest.mark.parametrize(
+    ("analysed", "with_type", "quota", "done"),
+    [
+        (400, [200, 10], 400, True),  # the whole quota: always done
+        (63, [63, 63], 400, False),  # before the pilot: never
+        (64, [32, 5], 400, False),  # a rate near one half needs the whole quota
+        (128, [128, 0], 400, True),  # every record / none: a fraction suffices
+        (64, [64, 0], 400, False),  # ... but not yet at 64 (Wilson low 0.943 -> 86 needed)
+        (192, [180, 20], 400, False),  # 94% / 10%: the 10% side still needs ~ 0.58 quota
+        (256, [250, 3], 400, True),
+    ],
+)
+def test_stratum_stops_when_its_rates_need_no_more(
+    analysed: int, with_type: list[int], quota: int, done: bool
+) -> None:
+    assert stratum_done(analysed, with_type, quota) is done
+
+
+@pytest.mark.parametrize("rate", [0.01, 0.2, 0.5, 0.97])
+def test_early_stopping_keeps_the_interval_within_the_worst_case(rate: float) -> None:
+    """Seeded simulation: strata stopped early by :func:`stratum_done` give intervals no wider
+    than the worst case of the full quota (±1 pp at 9,604), and still cover the true rate."""
+    rng = random.Random(5)
+    covered = widest = 0.0
+    trials = 200
+    for _ in range(trials):
+        strata, hits, total = [], 0, 0
+        for size, bias in ((40_000, 1.0), (20_000, 0.5)):
+            p = min(1.0, rate * bias)
+            quota = shard_quota(size / 60_000, 9604)
+            n = y = 0
+            while not stratum_done(n, [y], quota):
+                y += sum(rng.random() < p for _ in range(PILOT))
+                n += PILOT
+            strata.append((size, n, y))
+            hits += round(p * size)
+            total += size
+        est = stratified(strata)
+        widest = max(widest, (est.high - est.low) / 2)
+        covered += est.low <= hits / total <= est.high
+    assert widest <= 0.0105, widest
+    assert covered / trials >= 0.9, covered / trials
 
 
 @pytest.mark.parametrize("rate", [0.005, 0.05, 0.3])
@@ -214,3 +260,21 @@ def test_full_and_off_modes(corpus: Corpus, tmp_path: Path) -> None:
     assert found and "not looked for" in found[0][1]
     bad = cli("audit", manifest, "--db", str(tmp_path / "x.duckdb"), "--pii-mode", "most")
     assert bad.returncode == 2 and "sampled, full, off" in bad.stderr
+
+
+def test_a_stratum_where_every_record_names_someone_stops_early(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    """Every record names a person (and none a place): each shard's rates are far from one
+    half after its first chunk, so it reads fewer than its quota, and the interval is still no
+    wider than the whole quota would give at a rate of one half."""
+    _names_corpus(corpus, share=1.0)
+    db = tmp_path / "d.duckdb"
+    res = cli("audit", str(corpus.write()), "--db", str(db), "--pii-sample-size", "300")
+    assert res.returncode in (0, 1), res.stderr
+    s = _summary(db)
+    assert s["coverage"] == "sampled" and s["population"] == 1200
+    assert s["records_scanned"] < 300
+    assert s["rate"] > 0.9
+    worst = wilson(0.5, 300)
+    assert s["rate_high"] - s["rate_low"] <= worst[1] - worst[0]

@@ -1,7 +1,8 @@
 """Which records of a shard get names and places looked for, and the NER run over them.
 
 ``sampled`` (the default): the shard's quota of records with the smallest sampling keys
-(:mod:`provenance.pii.sampling`), kept while the shard streams by and analysed when it ends;
+(:mod:`provenance.pii.sampling`), kept while the shard streams by and analysed when it ends, in
+sampling order, stopping early when the stratum's rates need fewer (``adaptive``);
 ``full``: every record, analysed batch by batch. Either way each analysed record yields its NER
 results with the pattern spans of the same record removed (a label-cued name found by both is
 one hit), and the counts of the stratum: records, records analysed, records with each type.
@@ -16,7 +17,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from provenance.pii.ner import NER_ENTITIES, ner_analyzer
-from provenance.pii.sampling import BottomK, sample_key, shard_quota
+from provenance.pii.sampling import PILOT, BottomK, sample_key, shard_quota, stratum_done
 
 Mode = Literal["sampled", "full"]
 
@@ -44,12 +45,16 @@ class NameStratum:
     analysed: int = 0
     records_with: dict[str, int] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)  # NER results kept
+    adaptive: bool = True
     _keep: BottomK | None = None
 
     @classmethod
-    def for_shard(cls, mode: Mode, share: float, per_source: int, seed: int) -> NameStratum:
+    def for_shard(
+        cls, mode: Mode, share: float, per_source: int, seed: int, adaptive: bool = True
+    ) -> NameStratum:
         quota = shard_quota(share, per_source) if mode == "sampled" else 0
-        return cls(mode, quota, seed, _keep=BottomK(quota) if mode == "sampled" else None)
+        keep = BottomK(quota) if mode == "sampled" else None
+        return cls(mode, quota, seed, adaptive=adaptive, _keep=keep)
 
     def offer(
         self,
@@ -72,9 +77,20 @@ class NameStratum:
                 self._keep.offer(k, (key, texts[i].as_py(), times[i], pattern_spans[i]))
 
     def finish(self) -> Iterator[Analysed]:
-        """Analyse the sample (``sampled`` mode), once the shard has been read."""
-        if self._keep is not None:
-            yield from self._analyse(self._keep.items())
+        """Analyse the sample (``sampled`` mode), once the shard has been read: in sampling
+        order, a chunk at a time, until :func:`stratum_done` (the whole quota when not
+        ``adaptive``)."""
+        if self._keep is None:
+            return
+        items = self._keep.items()
+        if not self.adaptive:
+            yield from self._analyse(items)
+            return
+        for lo in range(0, len(items), PILOT):
+            yield from self._analyse(items[lo : lo + PILOT])
+            counts = [self.records_with.get(t, 0) for t in NER_ENTITIES]
+            if stratum_done(self.analysed, counts, self.quota):
+                return
 
     def _analyse(
         self, items: list[tuple[str, str | None, Any, list[tuple[int, int, str]]]]

@@ -8,6 +8,15 @@ from any other worker). Within a shard the records drawn are those with the ``qu
 keyed hashes of (seed, file id, record key): a simple random sample of the shard, the same
 records whatever the worker count, and reproducible from the seed alone.
 
+A stratum's quota is sized for the worst case (a rate of one half). Its records are analysed in
+sampling order, a chunk at a time, and the stratum stops early once the records read already
+give the precision the quota was sized for (:func:`stratum_done`): a stratum where nearly every
+record names a person (news) or nearly none does (code) needs a fraction of the worst case.
+Each stratum then has a sample of n_h = quota_h x 4 q_h (1 - q_h) for a rate q_h at least as
+close to one half as its own, so the overall variance stays at most the worst case's and the
+interval at most ±1 point by default (proportional allocation: sum W_h^2 p_h(1 - p_h) / n_h <=
+sum W_h / (4 n)). The records read are still the smallest keys: a simple random sample.
+
 The rate is the stratified estimate (each shard's rate weighted by its record count, with the
 finite-population correction), and its 95% interval the Wilson score interval at the effective
 sample size (Kish): the interval stays inside [0, 1] and is not empty when no name was seen.
@@ -48,6 +57,26 @@ def sample_key(seed: int, file_id: str, record_key: str) -> int:
         key=seed.to_bytes(8, "big", signed=True),
     )
     return int.from_bytes(h.digest(), "big")
+
+
+#: records a stratum reads before it may stop early, and how many it reads between checks
+PILOT = 64
+
+
+def stratum_done(analysed: int, with_type: Iterable[int], quota: int, z: float = Z95) -> bool:
+    """Whether ``analysed`` records of a stratum, of which ``with_type`` counts per entity type,
+    are enough: the quota, or fewer when every type's rate is surely far from one half (the
+    point of its Wilson interval closest to one half, q, gives n = quota x 4 q (1 - q))."""
+    if analysed >= quota:
+        return True
+    if analysed < PILOT:
+        return False
+    need = 0.0
+    for y in with_type:
+        low, high = wilson(y / analysed, analysed, z)
+        q = low if low > 0.5 else high if high < 0.5 else 0.5
+        need = max(need, quota * 4 * q * (1 - q))
+    return analysed >= need
 
 
 class BottomK:

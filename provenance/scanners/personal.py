@@ -113,6 +113,10 @@ class PersonalSettings(BaseModel):
         description="Records per source NER looks at in sampled mode (default 9,604: a 95% interval of ±1 percentage point at any rate).",
     )
     seed: int = Field(default=0, description="Seed of the NER sample (same seed, same records).")
+    adaptive: bool = Field(
+        default=True,
+        description="Stop a shard's NER sample early once its rates are surely far from one half, so that the interval is still at most what sample_size gives at a rate of one half (±1 pp by default) with fewer records; false: always the whole sample_size.",
+    )
 
 
 def _find(name: str, pipeline_dir: Path) -> Path:
@@ -128,7 +132,7 @@ class PersonalInformation(Scanner):
     """PII hits per record and counts per entity type."""
 
     name: ClassVar[str] = "personal_information"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     Settings: ClassVar[type[BaseModel]] = PersonalSettings
     outputs: ClassVar[tuple[Output, ...]] = (
         HITS,
@@ -186,8 +190,10 @@ class PersonalInformation(Scanner):
             if self.names is None:
                 from provenance.pii.names import NameStratum
 
+                cfg = self.cfg
+                mode: Literal["sampled", "full"] = "full" if cfg.names == "full" else "sampled"
                 self.names = NameStratum.for_shard(
-                    self.cfg.names, ctx.shard.share, self.cfg.sample_size, self.cfg.seed
+                    mode, ctx.shard.share, cfg.sample_size, cfg.seed, cfg.adaptive
                 )
             spans = [[(r.start, r.end, r.entity_type) for r in rs] for rs in results]
             times_all = batch.column("collected_at").to_pylist()
