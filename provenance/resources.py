@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 _PKG = Path(__file__).resolve().parent
 
 
@@ -27,3 +29,19 @@ def schema_file(name: str) -> Path:
 def pipeline_dir() -> Path:
     """Directory of the bundled pipelines."""
     return data_dir("pipelines")
+
+
+def view_statements() -> list[str]:
+    """Every view of the dossier as ``CREATE OR REPLACE VIEW``, and every ``COMMENT ON``.
+
+    Views and comments are declared once, in ``schemas/dossier.sql``; migrations change tables
+    only, and the store re-runs these after migrating so an old dossier gets today's views.
+    """
+    out = []
+    for stmt in duckdb.extract_statements(schema_file("dossier.sql").read_text(encoding="utf-8")):
+        text = stmt.query.strip()
+        if text.startswith("CREATE VIEW "):
+            out.append("CREATE OR REPLACE VIEW " + text.removeprefix("CREATE VIEW "))
+        elif text.startswith("COMMENT ON "):
+            out.append(text)
+    return out

@@ -17,7 +17,7 @@ from typing import Any
 from provenance import __version__
 from provenance.errors import BadInput
 from provenance.manifest import LoadedManifest
-from provenance.manifest.rows import manifest_rows
+from provenance.manifest.rows import algorithm_texts, manifest_rows
 from provenance.pii.ner import ENGINE_VERSION
 from provenance.pii.protect import key_fingerprint
 from provenance.pipeline import Pipeline
@@ -154,7 +154,7 @@ def open_run(
                 "provider": lm.manifest.provider.name,
                 "service": lm.manifest.service.name,
                 "intended_use": lm.manifest.service.intended_use,
-                "algorithm_description": lm.manifest.service.algorithm_description,
+                **algorithm_texts(lm),
                 "shards_total": len(plan.shards),
             },
             rows,

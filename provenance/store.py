@@ -20,10 +20,10 @@ import pyarrow as pa
 
 from provenance import __version__
 from provenance.errors import BadInput, Problem
-from provenance.resources import schema_file
+from provenance.resources import schema_file, view_statements
 from provenance.sqlguard import connect_read_only, ident
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """
@@ -128,6 +128,9 @@ class Store:
                 self.con.execute(
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(target)]
                 )
+        with self.transaction():  # views and comments: today's, declared once in dossier.sql
+            for statement in view_statements():
+                self.con.execute(statement)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -1,4 +1,4 @@
--- provenance dossier, schema version 2 (migrations from older versions: schemas/migrations/NNNN.sql).
+-- provenance dossier, schema version 4 (migrations from older versions: schemas/migrations/NNNN.sql).
 -- Every table is keyed by run_id. Rows of runs that are not 'complete' stay in the tables
 -- (a resumed run continues from them) but the views below show complete runs only.
 -- Times are UTC. No raw personal information is ever stored here.
@@ -25,11 +25,14 @@ CREATE TABLE runs (
   algorithm_description VARCHAR,
   shards_total    INTEGER,
   exit_code       INTEGER,
-  error           VARCHAR
+  error           VARCHAR,
+  algorithm_description_zh VARCHAR
 );
 COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
 COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, and the licence data versions (license_data: SPDX list, ScanCode index), as JSON.';
 COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
+COMMENT ON COLUMN runs.algorithm_description IS 'Art. 19 algorithm mechanism as declared (service.algorithm_description): the English text, or the only text when one was given without a language.';
+COMMENT ON COLUMN runs.algorithm_description_zh IS 'The Chinese text of a bilingual service.algorithm_description {zh, en}.';
 COMMENT ON COLUMN runs.exit_code IS '0 = no blocking finding, 1 = blocking findings (severity at or above the pipeline fail_on).';
 
 CREATE TABLE datasets (
@@ -60,7 +63,10 @@ CREATE TABLE sources (
   collection_end    DATE,
   upstream          VARCHAR[],
   generator_model   VARCHAR,
-  is_pointer_dataset BOOLEAN
+  is_pointer_dataset BOOLEAN,
+  content_type      VARCHAR,
+  crawler           VARCHAR,
+  counterparty      VARCHAR
 );
 COMMENT ON TABLE sources IS 'Sources of each dataset (Art. 7(1), Art. 19 "sources"). source_type: open_source / self_collected / commercial / user_input / synthetic / public_data / other.';
 COMMENT ON COLUMN sources.origin IS 'domestic or foreign (TC260-003 §5.1b source mix).';
@@ -68,6 +74,17 @@ COMMENT ON COLUMN sources.license_raw IS 'Licence string as declared in the mani
 COMMENT ON COLUMN sources.license_spdx IS 'Normalised SPDX expression or LicenseRef-… (filled by the licence checks).';
 COMMENT ON COLUMN sources.license_category IS 'Licence category (filled by the licence checks).';
 COMMENT ON COLUMN sources.legal_basis IS 'Declared legal basis for personal information (PIPL Art. 13), or NULL.';
+COMMENT ON COLUMN sources.content_type IS 'Declared kind of text (news, encyclopedia, books, academic, web, forum, social_media, chat, qa, code, government, legal, patents, instructions, preferences, other), or NULL.';
+COMMENT ON COLUMN sources.crawler IS 'Crawler of a self-collected source (collection.crawler).';
+COMMENT ON COLUMN sources.counterparty IS 'Contract counterparty of a commercial source (contract.counterparty).';
+
+CREATE TABLE unclaimed_files (
+  run_id  VARCHAR NOT NULL,
+  root_id VARCHAR NOT NULL,
+  path    VARCHAR NOT NULL,
+  bytes   BIGINT
+);
+COMMENT ON TABLE unclaimed_files IS 'Files under a data root that no source glob claims (orphans, SRC-01): not read, not in any source total, listed so every byte on disk is accounted for.';
 
 CREATE TABLE models (
   run_id        VARCHAR NOT NULL,
@@ -483,39 +500,114 @@ CREATE VIEW filing_figures AS
   FROM typed GROUP BY ALL ORDER BY run_id, breakdown, category;
 COMMENT ON VIEW filing_figures IS 'Filing-form scale figures (DOC-02): storage size (UTF-8 bytes of text) and estimated tokens by type (Chinese text, English text, code, image, audio, video, other), by source type, and foreign open-source data by type.';
 
+CREATE VIEW article19_sources AS
+  WITH m AS (
+    SELECT run_id, subject_id AS source_id,
+           sum(value) FILTER (WHERE metric = 'records') AS records,
+           sum(value) FILTER (WHERE metric = 'bytes') AS text_bytes,
+           sum(value) FILTER (WHERE metric = 'characters') AS characters,
+           sum(value) FILTER (WHERE metric = 'tokens_est') AS tokens
+    FROM stats WHERE scope = 'source' AND key = '*' GROUP BY ALL),
+  f AS (
+    SELECT run_id, source_id, count(*) AS files,
+           count(*) FILTER (WHERE status = 'error') AS unreadable_files,
+           coalesce(sum(bytes) FILTER (WHERE status <> 'error'), 0) AS bytes_on_disk,
+           coalesce(sum(bytes) FILTER (WHERE status = 'error'), 0) AS unreadable_bytes
+    FROM files GROUP BY ALL),
+  j AS (
+    SELECT s.run_id, s.dataset_id, d.stage, d.modality, s.source_id, s.name, s.url, s.source_type,
+           s.origin, s.country, s.content_type, coalesce(s.license_spdx, s.license_raw) AS license,
+           s.legal_basis, s.collection_start, s.collection_end, s.crawler, s.counterparty,
+           s.upstream, s.generator_model,
+           coalesce(f.files, 0) AS files, coalesce(f.unreadable_files, 0) AS unreadable_files,
+           coalesce(f.bytes_on_disk, 0) AS bytes_on_disk,
+           coalesce(f.unreadable_bytes, 0) AS unreadable_bytes,
+           coalesce(m.records, 0)::BIGINT AS records, coalesce(m.characters, 0)::BIGINT AS characters,
+           coalesce(m.text_bytes, 0)::BIGINT AS text_bytes, round(coalesce(m.tokens, 0))::BIGINT AS tokens
+    FROM sources s JOIN complete_runs r USING (run_id)
+    JOIN datasets d ON d.run_id = s.run_id AND d.dataset_id = s.dataset_id
+    LEFT JOIN f ON f.run_id = s.run_id AND f.source_id = s.source_id
+    LEFT JOIN m ON m.run_id = s.run_id AND m.source_id = s.source_id)
+  SELECT *,
+         tokens / nullif(sum(tokens) OVER (PARTITION BY run_id, stage), 0) AS share_of_stage,
+         tokens / nullif(sum(tokens) OVER (PARTITION BY run_id), 0) AS share_of_corpus
+  FROM j ORDER BY run_id, stage, dataset_id, source_id;
+COMMENT ON VIEW article19_sources IS 'Art. 19 per source: what it is (name, URL, type, origin, content type, licence, legal basis, collection period, crawler, contract counterparty, upstream), how much of it was read (files, bytes on disk of readable files, records, characters, UTF-8 text bytes, tokens) and its share of its training stage and of the corpus by tokens. Unreadable files are counted apart (unreadable_files, unreadable_bytes), never in the read figures.';
+
+CREATE VIEW article19_stages AS
+  SELECT run_id, stage, count(DISTINCT dataset_id) AS datasets, count(*) AS sources,
+         sum(files)::BIGINT AS files, sum(unreadable_files)::BIGINT AS unreadable_files,
+         sum(bytes_on_disk)::BIGINT AS bytes_on_disk, sum(unreadable_bytes)::BIGINT AS unreadable_bytes,
+         sum(records)::BIGINT AS records, sum(characters)::BIGINT AS characters,
+         sum(text_bytes)::BIGINT AS text_bytes, sum(tokens)::BIGINT AS tokens,
+         sum(tokens) / nullif(sum(sum(tokens)) OVER (PARTITION BY run_id), 0) AS share_of_corpus
+  FROM article19_sources GROUP BY run_id, stage ORDER BY run_id, stage;
+COMMENT ON VIEW article19_stages IS 'Art. 19 scale per training stage (pretraining, fine_tuning, alignment): datasets, sources, files, bytes, records, characters, tokens and share of the corpus.';
+
+CREATE VIEW storage_reconciliation AS
+  SELECT f.run_id, CASE WHEN f.status = 'error' THEN 'unreadable' ELSE 'read' END AS part,
+         count(*) AS files, coalesce(sum(f.bytes), 0)::BIGINT AS bytes_on_disk
+  FROM files f JOIN complete_runs r USING (run_id) GROUP BY ALL
+  UNION ALL
+  SELECT u.run_id, 'unclaimed', count(*), coalesce(sum(u.bytes), 0)::BIGINT
+  FROM unclaimed_files u JOIN complete_runs r USING (run_id) GROUP BY ALL
+  ORDER BY 1, 2;
+COMMENT ON VIEW storage_reconciliation IS 'Every file under the data roots counted once: read (in the source totals), unreadable (claimed by a source, not read) and unclaimed (no source glob matches it). Bytes on disk are file sizes, compressed where the file is; the text figures (text_bytes, filing storage) are UTF-8 bytes of the text field after decompression, so the two differ.';
+
 CREATE VIEW article19 AS
   SELECT r.run_id, 'sources' AS topic, '训练数据来源' AS topic_zh,
-         (SELECT json_group_array(json_object('source_id', s.source_id, 'dataset_id', s.dataset_id,
-                 'source_type', s.source_type, 'origin', s.origin, 'country', s.country,
-                 'license', coalesce(s.license_spdx, s.license_raw), 'legal_basis', s.legal_basis))
-          FROM sources s WHERE s.run_id = r.run_id) AS content
+         coalesce((SELECT json_group_array(to_json(x)) FROM (SELECT * EXCLUDE (run_id) FROM article19_sources a WHERE a.run_id = r.run_id) x), '[]'::JSON) AS content
   FROM complete_runs r
   UNION ALL
   SELECT r.run_id, 'scale', '规模',
-         (SELECT json_group_object(metric, value) FROM stats t
-          WHERE t.run_id = r.run_id AND t.scope = 'run' AND t.key = '*'
-            AND t.metric IN ('records', 'bytes', 'characters', 'tokens_est'))
+         json_object(
+           'total', (SELECT json_group_object(metric, value) FROM stats t
+                     WHERE t.run_id = r.run_id AND t.scope = 'run' AND t.key = '*'
+                       AND t.metric IN ('records', 'bytes', 'characters', 'tokens_est')),
+           'stages', coalesce((SELECT json_group_array(to_json(x)) FROM (SELECT * EXCLUDE (run_id) FROM article19_stages g WHERE g.run_id = r.run_id) x), '[]'::JSON),
+           'storage', coalesce((SELECT json_group_array(to_json(x)) FROM (SELECT * EXCLUDE (run_id) FROM storage_reconciliation c WHERE c.run_id = r.run_id) x), '[]'::JSON))
   FROM complete_runs r
   UNION ALL
   SELECT r.run_id, 'types', '类型',
-         (SELECT json_group_array(json_object('category', f.category, 'category_zh', f.category_zh,
-                 'storage_bytes', f.storage_bytes, 'tokens_est', f.tokens_est))
-          FROM filing_figures f WHERE f.run_id = r.run_id AND f.breakdown = 'type')
+         json_object(
+           'languages', coalesce((SELECT json_group_array(json_object('category', f.category,
+                                  'category_zh', f.category_zh, 'storage_bytes', f.storage_bytes,
+                                  'tokens', round(f.tokens_est), 'records', f.records))
+                                  FROM filing_figures f WHERE f.run_id = r.run_id AND f.breakdown = 'type'), '[]'::JSON),
+           'content_types', coalesce((SELECT json_group_array(json_object('content_type', k, 'sources', n,
+                                      'records', rec, 'tokens', tok))
+                                      FROM (SELECT coalesce(content_type, 'not declared') AS k, count(*) AS n,
+                                                   sum(records) AS rec, sum(tokens) AS tok
+                                            FROM article19_sources a WHERE a.run_id = r.run_id GROUP BY 1 ORDER BY 1)), '[]'::JSON),
+           'modalities', coalesce((SELECT json_group_array(json_object('modality', k, 'sources', n,
+                                   'records', rec, 'tokens', tok))
+                                   FROM (SELECT modality AS k, count(*) AS n, sum(records) AS rec, sum(tokens) AS tok
+                                         FROM article19_sources a WHERE a.run_id = r.run_id GROUP BY 1 ORDER BY 1)), '[]'::JSON))
   FROM complete_runs r
   UNION ALL
   SELECT r.run_id, 'annotation_rules', '标注规则',
-         coalesce((SELECT json_object('rules', json_group_array(json_object('dataset_id', a.dataset_id, 'rule_id', a.rule_id,
-                          'kind', a.kind, 'version', a.version, 'path', a.path, 'risks_covered', len(a.risks))),
-                          'metrics', (SELECT json_group_object(t.subject_id || '/' || t.metric || '/' || t.key, t.value)
-                                      FROM stats t WHERE t.run_id = r.run_id AND t.scope = 'annotation'))
-                   FROM annotation_rules a WHERE a.run_id = r.run_id HAVING count(*) > 0),
-                  to_json('no annotation rules are recorded in the manifest / 清单未记录标注规则'))
+         json_object(
+           'rules', coalesce((SELECT json_group_array(json_object('dataset_id', a.dataset_id, 'rule_id', a.rule_id,
+                             'kind', a.kind, 'version', a.version, 'path', a.path, 'sections', a.sections,
+                             'risks_covered', len(a.risks)))
+                             FROM annotation_rules a WHERE a.run_id = r.run_id), '[]'::JSON),
+           'metrics', coalesce((SELECT json_group_array(json_object('dataset_id', t.subject_id, 'metric', t.metric,
+                               'key', t.key, 'value', t.value))
+                               FROM (SELECT * FROM stats WHERE run_id = r.run_id AND scope = 'annotation'
+                                     ORDER BY subject_id, metric, key) t), '[]'::JSON))
   FROM complete_runs r
   UNION ALL
   SELECT r.run_id, 'algorithm', '算法机制',
-         json_object('description', r.algorithm_description,
-                     'foundation_models', (SELECT json_group_array(json_object('name', m.name, 'version', m.version,
+         json_object('description', r.algorithm_description, 'description_zh', r.algorithm_description_zh,
+                     'foundation_models', coalesce((SELECT json_group_array(json_object('name', m.name, 'version', m.version,
                         'provider', m.provider, 'license', m.license, 'filing_number', m.filing_number))
-                        FROM models m WHERE m.run_id = r.run_id))
+                        FROM models m WHERE m.run_id = r.run_id), '[]'::JSON))
+  FROM complete_runs r
+  UNION ALL
+  SELECT r.run_id, 'processing', '数据处理',
+         json_object('pipeline', r.pipeline, 'scanners', r.config -> 'scanners',
+                     'scanner_versions', r.config -> 'inputs' -> 'scanners',
+                     'ner_engines', r.config -> 'inputs' -> 'ner_engines',
+                     'checks', r.config -> 'checks', 'fail_on', r.config -> 'fail_on')
   FROM complete_runs r;
-COMMENT ON VIEW article19 IS 'What Art. 19 asks a provider to explain when inspected: sources, scale, types, annotation rules and the algorithm mechanism, one row per topic as JSON.';
+COMMENT ON VIEW article19 IS 'What Art. 19 asks a provider to explain when inspected, one row per topic as JSON: sources (article19_sources), scale (total, per stage, storage reconciliation), types (languages, content types, modalities), annotation rules (rules with their sections, metrics), algorithm (declared description in zh/en, foundation models) and processing (the pipeline that ran: scanners with versions and settings, checks with thresholds).';

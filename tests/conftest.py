@@ -190,3 +190,14 @@ def _pii_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     """Every test gets its own PII key file, never the user's."""
     monkeypatch.setenv("PROVENANCE_PII_KEY_FILE", str(tmp_path_factory.mktemp("key") / "pii.key"))
     monkeypatch.delenv("PROVENANCE_PII_KEY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_dossier(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo corpus audited once per session as `make demo` runs it (names on a sample of
+    400 records per source); (dossier path, run id)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    os.environ.setdefault("PROVENANCE_PII_KEY", "test-key-for-the-export-tests")
+    root = Path(__file__).parents[1]
+    result = audit(root / "examples/demo/manifest.yaml", db, workers=2, pii_sample_size=400)
+    return db, result.run_id

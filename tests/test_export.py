@@ -22,12 +22,8 @@ ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    os.environ.setdefault("PROVENANCE_PII_KEY", "test-key-for-the-export-tests")
-    # as `make demo` runs it: names on a sample of 400 records per source
-    result = audit(ROOT / "examples/demo/manifest.yaml", db, workers=2, pii_sample_size=400)
-    return db, result.run_id
+def demo(demo_dossier: tuple[Path, str]) -> tuple[Path, str]:
+    return demo_dossier
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +98,7 @@ def test_bundle_contents_and_views(bundle: Path, demo: tuple[Path, str]) -> None
     assert data["eu_summary"]["2_3_crawled_domains_top_10_percent"]
     con = duckdb.connect(str(demo[0]), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM article19").fetchone() == (5,)
+        assert con.execute("SELECT count(*) FROM article19").fetchone() == (6,)
     finally:
         con.close()
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
 from provenance.findings import FindingCode
-from provenance.manifest.model import LegalBasis
+from provenance.manifest.enums import LegalBasis
 from provenance.pii.classify import entity_zh
 from provenance.pii.ner import NER_ENTITIES
 from provenance.pii.sampling import stratified

@@ -97,6 +97,11 @@ def collect(store: Store, run_id: str) -> dict[str, Any]:
             p,
         ),
     }
+    # topic -> content: the view's rows keyed by topic (JSON decoded)
+    data["article19"] = {
+        t["topic"]: json.loads(t["content"]) if isinstance(t["content"], str) else t["content"]
+        for t in data["article19"]
+    }
     data["pii_coverage"] = pii_coverage(run)
     data["eu_summary"] = eu_summary(store, run_id, data)
     return data

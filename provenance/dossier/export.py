@@ -38,7 +38,16 @@ __all__ = ["FORMATS", "LANGS", "VIEWS", "export", "run_tables", "verify"]
 
 FORMATS = ("html", "json", "csv", "parquet")
 LANGS = ("zh", "en")
-VIEWS = ("article7", "tc260_self_assessment", "filing_figures", "article19", "source_scale")
+VIEWS = (
+    "article7",
+    "tc260_self_assessment",
+    "filing_figures",
+    "article19",
+    "article19_sources",
+    "article19_stages",
+    "storage_reconciliation",
+    "source_scale",
+)
 
 
 def _sha256(path: Path) -> str:

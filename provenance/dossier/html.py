@@ -7,11 +7,14 @@ Every string from the manifest or the data is escaped by jinja2's autoescaping.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
+
+from provenance.vocabulary import label as vocabulary_label
 
 TITLES = {
     "dossier": ("训练数据可解释性档案", "Training-data explainability dossier"),
@@ -100,6 +103,31 @@ COVERAGE_LABELS = {
 }
 
 
+#: how the token figures were obtained (printed beside them)
+TOKENS_NOTE = (
+    "按字符估算（英文约 4 字符 1 个词元，中文约 1.4 字符 1 个词元），并非分词器计数。",
+    "estimated from characters (about 4 characters a token in English, 1.4 in Chinese), "
+    "not counted by a tokenizer.",
+)
+
+
+def num(value: Any) -> str:
+    """A count as a filing prints it: whole, with thousands separators; '—' when missing."""
+    return "—" if value is None else f"{round(float(value)):,}"
+
+
+def pct(value: Any) -> str:
+    """A share as a percentage with one decimal; '—' when missing."""
+    return "—" if value is None else f"{100 * float(value):.1f}%"
+
+
+def settings_text(cfg: Any) -> str:
+    """Settings as ``key=value`` pairs (nested values as JSON)."""
+    if not isinstance(cfg, dict):
+        return str(cfg)
+    return "; ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in cfg.items())
+
+
 def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> str:
     """The dossier as one HTML document."""
     env = Environment(
@@ -112,6 +140,12 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
     def title(key: str) -> str:
         zh, en = TITLES[key]
         return " / ".join(t for lg, t in (("zh", zh), ("en", en)) if lg in langs)
+
+    def bi(zh: str, en: str) -> str:
+        return " / ".join(t for lg, t in (("zh", zh), ("en", en)) if lg in langs)
+
+    def label(domain: str, value: object) -> str:
+        return vocabulary_label(domain, value, langs)
 
     def coverage_label(value: str | None) -> str:
         zh, en = COVERAGE_LABELS.get(value or "full", (value, value))
@@ -132,6 +166,13 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         langs=langs,
         title=title,
         coverage_label=coverage_label,
+        bi=bi,
+        label=label,
+        num=num,
+        pct=pct,
+        settings_text=settings_text,
+        tokens_note_zh=TOKENS_NOTE[0],
+        tokens_note_en=TOKENS_NOTE[1],
         status_class=STATUS_CLASS,
         sev_color=SEV_COLOR,
         scale_chart=bar_chart(figures, " B"),

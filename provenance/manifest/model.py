@@ -12,22 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from provenance.manifest.enums import ContentType, LegalBasis, SourceType
+
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
-SourceType = Literal[
-    "open_source", "self_collected", "commercial", "user_input", "synthetic", "public_data", "other"
-]
-LegalBasis = Literal[
-    "consent",
-    "separate_consent",
-    "guardian_consent",
-    "contract",
-    "legal_duty",
-    "public_interest_news",
-    "publicly_disclosed",
-    "anonymised",
-    "other",
-    "none",
-]
 
 
 class Strict(BaseModel):
@@ -69,6 +56,19 @@ class Period(Strict):
         return self
 
 
+class Bilingual(Strict):
+    """A text in Chinese and English (the dossier prints the one of its language)."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> Bilingual:
+        if not (self.zh or self.en):
+            raise ValueError("give the text in zh, en or both")
+        return self
+
+
 class Provider(Strict):
     name: str
     contact: str | None = None
@@ -82,7 +82,9 @@ class Service(Strict):
     training_date: dt.date | None = Field(
         default=None, description="Planned training start; collection records must predate it."
     )
-    algorithm_description: str | None = None
+    algorithm_description: str | Bilingual | None = Field(
+        default=None, description="Art. 19 algorithm mechanism: a text, or {zh: …, en: …}."
+    )
 
 
 class DataRoot(Strict):
@@ -189,6 +191,9 @@ class Source(Strict):
     origin: Origin
     license: str | None = None
     url: str | None = Field(default=None, description="Where the source was obtained.")
+    content_type: ContentType | None = Field(
+        default=None, description="What kind of text it holds (news, forum, chat, qa, code …)."
+    )
     legal_basis: LegalBasis | None = None
     collection_period: Period | None = None
     collection: Collection | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from provenance.manifest.loader import LoadedManifest
@@ -31,6 +32,9 @@ def manifest_rows(lm: LoadedManifest, plan: Plan) -> dict[str, list[dict[str, An
             "origin": s.origin.region,
             "country": s.origin.country,
             "url": s.url,
+            "content_type": s.content_type,
+            "crawler": s.collection.crawler if s.collection else None,
+            "counterparty": s.contract.counterparty if s.contract else None,
             "license_raw": s.license,
             "legal_basis": s.legal_basis,
             "collection_start": s.collection_period.start if s.collection_period else None,
@@ -74,4 +78,33 @@ def manifest_rows(lm: LoadedManifest, plan: Plan) -> dict[str, list[dict[str, An
         }
         for f in plan.files
     ]
-    return {"datasets": datasets, "sources": sources, "models": models, "files": files}
+    unclaimed = [
+        {"root_id": rid, "path": rel, "bytes": _size(lm.roots.get(rid), rel)}
+        for rid, rel in plan.orphans
+    ]
+    return {
+        "datasets": datasets,
+        "sources": sources,
+        "models": models,
+        "files": files,
+        "unclaimed_files": unclaimed,
+    }
+
+
+def _size(root: Any, rel: str) -> int | None:
+    """Bytes of an unclaimed file (None when it cannot be read: it is still listed)."""
+    if root is None:
+        return None
+    try:
+        return os.lstat(os.path.join(root, rel)).st_size
+    except OSError:
+        return None
+
+
+def algorithm_texts(lm: LoadedManifest) -> dict[str, str | None]:
+    """The declared algorithm description as run columns: a plain text (language not said) goes
+    in ``algorithm_description``; a bilingual one in that column (English) and ``…_zh``."""
+    text = lm.manifest.service.algorithm_description
+    if text is None or isinstance(text, str):
+        return {"algorithm_description": text, "algorithm_description_zh": None}
+    return {"algorithm_description": text.en, "algorithm_description_zh": text.zh}

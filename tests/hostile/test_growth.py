@@ -197,3 +197,14 @@ def test_a_real_v1_dossier_takes_a_new_audit(tmp_path: Path, corpus: Corpus) -> 
     }
     assert {"repaired", "malformed_lines", "field_names", "damage", "damage_line"} <= cols
     assert q(db, "SELECT count(*) FROM file_stats WHERE run_id = ?", [result.run_id])[0][0] > 0
+    # after migrating, the file has exactly the tables, columns and views of a fresh dossier
+    fresh = tmp_path / "fresh.duckdb"
+    audit(corpus.write(), fresh, workers=1)
+    shape = (
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal "
+        "ORDER BY ALL"
+    )
+    assert q(db, shape) == q(fresh, shape)
+    views = "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY ALL"
+    assert q(db, views) == q(fresh, views)
+    assert q(db, "SELECT count(*) FROM article19 WHERE run_id = ?", [result.run_id])[0][0] == 6

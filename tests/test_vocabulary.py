@@ -1,0 +1,63 @@
+"""One bilingual vocabulary (issue 13 item 4): every value the manifest's closed fields can take
+has a Chinese and an English label, checked from the model itself."""
+
+from __future__ import annotations
+
+import re
+import typing
+from typing import Any, Literal, get_args, get_origin
+
+import pytest
+
+from provenance.manifest import model
+from provenance.vocabulary import LABELS, label
+
+#: (model, field) -> vocabulary domain
+DOMAINS = {
+    ("Source", "source_type"): "source_type",
+    ("Source", "legal_basis"): "legal_basis",
+    ("Source", "content_type"): "content_type",
+    ("Dataset", "stage"): "stage",
+    ("Dataset", "modality"): "modality",
+    ("Origin", "region"): "origin",
+    ("AnnotationRule", "kind"): "rule_kind",
+}
+
+
+def _literals(tp: Any) -> set[str]:
+    if get_origin(tp) is Literal:
+        return {str(v) for v in get_args(tp)}
+    if get_origin(tp) in (typing.Union, typing.Annotated) or type(tp).__name__ == "UnionType":
+        return set().union(*(_literals(a) for a in get_args(tp)))
+    return set()
+
+
+@pytest.mark.parametrize(("owner", "field"), sorted(DOMAINS))
+def test_every_manifest_value_has_both_labels(owner: str, field: str) -> None:
+    values = _literals(getattr(model, owner).model_fields[field].annotation)
+    assert values, f"{owner}.{field} is not a closed vocabulary"
+    missing = values - set(LABELS[DOMAINS[(owner, field)]])
+    assert not missing, f"no label for {owner}.{field} values {sorted(missing)}"
+
+
+def test_labels_are_chinese_and_english() -> None:
+    for domain, table in LABELS.items():
+        for value, (zh, en) in table.items():
+            assert re.search(r"[\u4e00-\u9fff]", zh), (domain, value, zh)
+            assert not re.search(r"[\u4e00-\u9fff]", en), (domain, value, en)
+
+
+@pytest.mark.parametrize(
+    ("domain", "value", "langs", "expected"),
+    [
+        ("source_type", "self_collected", ("zh",), "自采语料"),
+        ("source_type", "self_collected", ("en",), "self-collected"),
+        ("legal_basis", "publicly_disclosed", ("zh", "en"),
+         "在合理范围内处理已公开的个人信息 / publicly disclosed information"),
+        ("stage", "fine_tuning", ("zh",), "微调"),
+        ("content_type", "made-up", ("zh",), "made-up"),
+        ("stage", None, ("zh",), "—"),
+    ],
+)  # fmt: skip
+def test_label(domain: str, value: Any, langs: tuple[str, ...], expected: str) -> None:
+    assert label(domain, value, langs) == expected
