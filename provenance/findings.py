@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from provenance.vocabulary import zh_values
+
 Severity = Literal["info", "low", "medium", "high", "blocker"]
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "blocker")
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
@@ -28,8 +30,9 @@ class Message:
     zh: str
 
     def render(self, **values: Any) -> tuple[str, str]:
-        """Fill both templates with the same values."""
-        return self.en.format(**values), self.zh.format(**values)
+        """Fill both templates; the Chinese one gets enum values by their Chinese label and an
+        error by its Chinese reason (:func:`provenance.vocabulary.zh_values`)."""
+        return self.en.format(**values), self.zh.format(**zh_values(values))
 
 
 @dataclass(frozen=True)

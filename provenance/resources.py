@@ -31,8 +31,9 @@ def pipeline_dir() -> Path:
     return data_dir("pipelines")
 
 
-def view_statements() -> list[str]:
-    """Every view of the dossier as ``CREATE OR REPLACE VIEW``, and every ``COMMENT ON``.
+def views_script() -> str:
+    """Every view of the dossier as ``CREATE OR REPLACE VIEW``, and every ``COMMENT ON``, as
+    one script (the trusted text of ``schemas/dossier.sql``).
 
     Views and comments are declared once, in ``schemas/dossier.sql``; migrations change tables
     only, and the store re-runs these after migrating so an old dossier gets today's views.
@@ -44,4 +45,4 @@ def view_statements() -> list[str]:
             out.append("CREATE OR REPLACE VIEW " + text.removeprefix("CREATE VIEW "))
         elif text.startswith("COMMENT ON "):
             out.append(text)
-    return out
+    return ";\n".join(out) + ";\n"

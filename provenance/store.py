@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from provenance import __version__
 from provenance.errors import BadInput, Problem
-from provenance.resources import schema_file, view_statements
+from provenance.resources import schema_file, views_script
 from provenance.sqlguard import connect_read_only, ident
 
 SCHEMA_VERSION = 4
@@ -129,8 +129,7 @@ class Store:
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(target)]
                 )
         with self.transaction():  # views and comments: today's, declared once in dossier.sql
-            for statement in view_statements():
-                self.con.execute(statement)
+            self.con.execute(views_script())
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -280,9 +279,8 @@ class Store:
             return None
         cols = [d[0] for d in cur.description or []]
         out = dict(zip(cols, row, strict=True))
-        out["config"] = (
-            json.loads(out["config"]) if isinstance(out["config"], str) else out["config"]
-        )
+        if isinstance(out["config"], str):
+            out["config"] = json.loads(out["config"])
         return out
 
     def query(
@@ -296,8 +294,5 @@ class Store:
 
 def bad_db_path(path: Path) -> list[Problem]:
     """Problems with a --db path before anything is opened."""
-    if path.exists() and path.is_dir():
-        return [
-            Problem(str(path), "--db", "is a folder; give a file path such as out/dossier.duckdb")
-        ]
-    return []
+    folder = "is a folder; give a file path such as out/dossier.duckdb"
+    return [Problem(str(path), "--db", folder)] if path.is_dir() else []

@@ -88,6 +88,117 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "*": ("合计", "all"),
     },
     "rule_kind": {"functional": ("功能性标注", "functional"), "safety": ("安全性标注", "safety")},
+    "intended_use": {
+        "public_service": ("面向公众的服务", "public service"),
+        "internal": ("内部使用", "internal use"),
+        "research": ("研究", "research"),
+    },
+    "status": {
+        "conforms": ("符合", "conforms"),
+        "attention": ("需关注", "attention"),
+        "does not conform": ("不符合", "does not conform"),
+        "not applicable": ("不适用", "not applicable"),
+    },
+    "severity": {
+        "blocker": ("阻断", "blocker"),
+        "high": ("高", "high"),
+        "medium": ("中", "medium"),
+        "low": ("低", "low"),
+        "info": ("提示", "info"),
+    },
+    "subject_kind": {
+        "run": ("本次审计", "run"),
+        "dataset": ("数据集", "dataset"),
+        "source": ("来源", "source"),
+        "file": ("文件", "file"),
+        "data_root": ("数据根目录", "data root"),
+        "model": ("模型", "model"),
+        "corpus": ("语料", "corpus"),
+        "keyword_library": ("关键词库", "keyword library"),
+        "classifier": ("分类模型", "classifier"),
+    },
+    "evidence_kind": {
+        "license": ("许可证", "licence"),
+        "authorization": ("授权文件", "authorisation"),
+        "contract": ("合同", "contract"),
+        "collection_log": ("采集记录", "collection log"),
+        "robots_snapshot": ("robots.txt 存档", "robots.txt snapshot"),
+        "consent_records": ("同意记录", "consent records"),
+        "filing": ("备案材料", "filing"),
+        "model_card": ("模型卡", "model card"),
+        "content_filtering": ("内容过滤材料", "content filtering"),
+        "annotation_rules": ("标注规则", "annotation rules"),
+        "annotation_records": ("标注记录", "annotation records"),
+        "safety_review": ("安全评估记录", "safety review"),
+        "other": ("其他", "other"),
+    },
+    "evidence_status": {
+        "ok": ("已核验", "verified"),
+        "missing": ("缺失", "missing"),
+        "unreadable": ("无法读取", "unreadable"),
+        "empty": ("为空", "empty"),
+    },
+    "robots_verdict": {
+        "allowed": ("允许", "allowed"),
+        "disallowed": ("禁止", "disallowed"),
+        "no_snapshot": ("无存档", "no snapshot"),
+    },
+    "diversity_metric": {
+        "entropy": ("香农熵", "Shannon entropy"),
+        "effective_number": ("有效类别数", "effective number"),
+        "hhi": ("赫芬达尔指数", "Herfindahl index"),
+        "categories": ("类别数", "categories"),
+        "exact_duplicate_rate": ("完全重复率", "exact duplicate rate"),
+        "near_duplicate_rate": ("近似重复率", "near-duplicate rate"),
+        "foreign_open_source_share": ("境外开源语料占比", "foreign open-source share"),
+    },
+    "dimension": {
+        "source": ("来源", "source"),
+        "language": ("语言", "language"),
+        "source_type": ("来源类型", "source type"),
+        "origin": ("境内外", "origin"),
+        "domain": ("网站域名", "web domain"),
+        "characters": ("按字符", "by characters"),
+        "*": ("全部语料", "whole corpus"),
+    },
+    "breakdown": {
+        "type": ("按类型", "by type"),
+        "source_type": ("按来源类型", "by source type"),
+        "foreign_open_source_type": ("境外开源语料按类型", "foreign open-source by type"),
+    },
+    "eu_size_bin": {
+        "less than 1 billion tokens": ("少于 10 亿个词元", "less than 1 billion tokens"),
+        "1 billion to 10 trillion tokens": (
+            "10 亿至 10 万亿个词元",
+            "1 billion to 10 trillion tokens",
+        ),
+        "more than 10 trillion tokens": ("超过 10 万亿个词元", "more than 10 trillion tokens"),
+    },
+    "eu_category": {
+        "2.1 publicly available datasets": (
+            "2.1 公开可用的数据集",
+            "2.1 publicly available datasets",
+        ),
+        "2.2.1 datasets commercially licensed from rightsholders": (
+            "2.2.1 向权利人商业许可取得的数据集",
+            "2.2.1 datasets commercially licensed from rightsholders",
+        ),
+        "2.2.2 other private third-party datasets": (
+            "2.2.2 其他非公开的第三方数据集",
+            "2.2.2 other private third-party datasets",
+        ),
+        "2.3 data crawled and scraped from online sources": (
+            "2.3 从网络爬取的数据",
+            "2.3 data crawled and scraped from online sources",
+        ),
+        "2.4 user data": ("2.4 用户数据", "2.4 user data"),
+        "2.5 synthetic data": ("2.5 合成数据", "2.5 synthetic data"),
+    },
+    "pii_mode": {
+        "sampled": ("抽样", "sample"),
+        "full": ("全部记录", "every record"),
+        "off": ("未检测", "not assessed"),
+    },
 }
 
 
@@ -100,3 +211,67 @@ def label(domain: str, value: object, langs: tuple[str, ...] = ("zh", "en")) -> 
         return str(value)
     zh, en = pair
     return " / ".join(t for lg, t in (("zh", zh), ("en", en)) if lg in langs)
+
+
+#: finding-message placeholders whose value is an enum value: printed by its Chinese label
+VALUE_DOMAINS = {
+    "basis": "legal_basis",
+    "legal_basis": "legal_basis",
+    "source_type": "source_type",
+    "stage": "stage",
+    "origin": "origin",
+    "modality": "modality",
+    "content_type": "content_type",
+}
+
+#: an English error text (from a reader, parser or the OS) -> the Chinese reason it belongs to;
+#: first match wins. The Chinese sentence never embeds the English text (issue 13 item 4).
+ERRORS_ZH: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("not declared",), "未声明"),
+    (("outside its data root", "symbolic link"), "文件位于数据根目录之外（符号链接），未读取"),
+    (("is a folder", "is a directory", "not a regular file"), "是文件夹或特殊文件，而非普通文件"),
+    (("permission",), "无读取权限"),
+    (("no such file", "not found", "does not exist", "missing"), "文件不存在"),
+    (
+        ("corrupt", "truncated", "crc", "gzip", "zstd", "compressed", "decompress"),
+        "压缩数据损坏或被截断",
+    ),
+    (("unknown file type",), "文件类型无法识别"),
+    (("utf-8", "utf8", "decode", "encoding"), "编码无效（不是 UTF-8）"),
+    (("json",), "JSON 格式无效"),
+    (("csv", "delimiter", "columns"), "CSV 格式无效"),
+    (("parquet", "arrow"), "Parquet 文件无效"),
+    (("date", "time"), "日期或时间格式无效"),
+    (("no rows", "no keywords", "empty", "no records"), "没有任何记录"),
+    (("column", "field", "header"), "缺少必需的列或字段"),
+    (("too large", "too long", "larger than", "longer than"), "超出大小限制"),
+)
+
+
+def error_zh(error: object) -> str:
+    """The Chinese reason for an English error text (a category, never the text itself)."""
+    text = str(error).lower()
+    for needles, zh in ERRORS_ZH:
+        if any(n in text for n in needles):
+            return zh
+    return "读取出错"
+
+
+def zh_values(values: dict[str, object]) -> dict[str, object]:
+    """Placeholder values for a Chinese message: enum values by their label, errors by reason."""
+    out = dict(values)
+    for key, value in values.items():
+        if key == "error":
+            out[key] = error_zh(value)
+        elif key in VALUE_DOMAINS and isinstance(value, str):
+            out[key] = LABELS[VALUE_DOMAINS[key]].get(value, (value, value))[0]
+    return out
+
+
+#: the statute's and TC260-003's Chinese terms, and variants that must not appear in any
+#: Chinese text the tool writes (a test scans every finding template and framework title)
+TERMS_ZH: dict[str, tuple[str, ...]] = {
+    "黑名单": ("禁用清单", "禁用域名"),  # TC260-003 §5.1: 语料来源黑名单
+    "不满十四周岁": ("未满十四周岁", "未满14周岁", "不满14周岁"),  # PIPL Art. 28
+    "采集后": ("训练前核验", "训练前评估"),  # TC260-003 §5.1a(2): the same stage, one name
+}

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from provenance import audit
 
 ROOT = Path(__file__).parents[1]
 
@@ -21,11 +18,9 @@ def cookbook_queries() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("cookbook") / "demo.duckdb"
-    os.environ.setdefault("PROVENANCE_PII_KEY", "cookbook-test-key")
-    audit(ROOT / "examples/demo/manifest.yaml", db, workers=2, pii_sample_size=400)
-    return db
+def demo_db(demo_dossier: tuple[Path, str]) -> Path:
+    """The session's demo dossier (tests/conftest.py), audited as `make demo` does."""
+    return demo_dossier[0]
 
 
 def test_the_cookbook_has_a_dozen_queries() -> None:

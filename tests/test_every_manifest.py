@@ -28,6 +28,7 @@ from provenance.manifest import load_manifest
 from tests.conftest import cli
 from tests.hostile.fuzzkit import fuzz
 from tests.manifests import manifests, minimal_manifest, write_corpus
+from tests.test_dossier_language import latin_words
 
 EXAMPLES = int(os.environ.get("PROVENANCE_MANIFEST_EXAMPLES", "200") or "200")
 _ids = itertools.count()
@@ -61,14 +62,14 @@ def _audit(folder: Path, doc: dict[str, Any]) -> tuple[Path, str] | None:
     return db, result.run_id
 
 
-@fuzz(max(1, EXAMPLES - 1), shrink=True)
+@fuzz(max(1, EXAMPLES - 1), shrink=False)
 @given(doc=manifests)
 @example(doc=minimal_manifest())
 def test_every_manifest_audits(folder: Path, doc: dict[str, Any]) -> None:
     _audit(folder, doc)
 
 
-@fuzz(max(25, EXAMPLES // 8) - 1, shrink=True)
+@fuzz(max(25, EXAMPLES // 8) - 1, shrink=False)
 @given(doc=manifests)
 @example(doc=minimal_manifest())
 def test_every_manifest_exports_and_verifies(folder: Path, doc: dict[str, Any]) -> None:
@@ -82,7 +83,9 @@ def test_every_manifest_exports_and_verifies(folder: Path, doc: dict[str, Any]) 
     for lang in ("zh", "en"):
         single = folder / f"bundle-{next(_ids)}-{lang}"
         export(db, run_id, single, langs=(lang,), formats=("html", "json"))
-        assert (single / "dossier.html").stat().st_size > 0
+        html = (single / "dossier.html").read_text(encoding="utf-8")
+        if lang == "zh":  # Chinese whatever the manifest holds (issue 13 item 4)
+            assert latin_words(html) == [], sorted(set(latin_words(html)))
 
 
 def test_minimal_manifest_through_the_cli(folder: Path) -> None:

@@ -23,7 +23,7 @@ _TEXTS = {
     ),
     "unknown_rule": Message(
         en="dataset '{dataset}': {count} batch(es) name a rule that is not declared ({rules})",
-        zh="数据集“{dataset}”：{count} 个批次引用了未声明的规则（{rules}）",
+        zh="数据集“{dataset}”：{count} 个批次引用了未声明的规则（“{rules}”）",
     ),
     "annotator_unqualified": Message(
         en="dataset '{dataset}': {count} batch(es) were annotated by annotators not trained, examined or qualified at the time",

@@ -15,9 +15,10 @@ import json
 from typing import Any, ClassVar, NamedTuple
 
 from provenance.checks.base import Check, CheckContext
-from provenance.checks.frameworks import ARTICLE7, TC260
+from provenance.checks.frameworks import ARTICLE7, NEEDS_ZH, TC260
 from provenance.findings import SEVERITY_RANK
 from provenance.tables import Output
+from provenance.vocabulary import label
 
 FINDINGS_SQL = "SELECT article, severity, check_id, fingerprint FROM run_findings"
 BLOCKING = SEVERITY_RANK["high"]
@@ -63,14 +64,18 @@ def clause_status(
     """(status, reason en, reason zh) of one TC260-003 clause."""
     if not applicable:
         en, zh = NOT_APPLICABLE.get(
-            applies, (f"no {applies.replace('_', '-')} sources", f"无{applies}类来源")
+            applies,
+            (
+                f"no {applies.replace('_', '-')} sources",
+                f"无{label('source_type', applies, ('zh',))}来源",
+            ),
         )
         return "not applicable", en, zh
     if not assessed and not related:
         return (
             "does not conform",
             f"no evidence recorded by this audit; needs {needs}",
-            f"本次审计无相关证据；需要：{needs}",
+            f"本次审计无相关证据；需要：{NEEDS_ZH[needs]}",
         )
     if _worst(related) >= SEVERITY_RANK["medium"]:
         return "does not conform", "findings: see evidence", "存在问题，见证据"

@@ -15,7 +15,7 @@ _TEXTS = {
     ),
     "keyword_risks_thin": Message(
         en="keyword library: {count} risk(s) below their minimum ({risks})",
-        zh="关键词库：{count} 类风险的关键词少于要求（{risks}）",
+        zh="关键词库：{count} 类风险的关键词少于要求（“{risks}”）",
     ),
     "keyword_library_stale": Message(
         en="the keyword library was last updated {updated} ({days} days before {reference}); it must be updated at least weekly",
@@ -45,7 +45,7 @@ _TEXTS = {
     ),
     "keyword_filter_not_run": Message(
         en="no record was checked against the keyword library: the keyword_filter scanner recorded nothing (is the library file present and readable?)",
-        zh="没有记录经关键词库检查：keyword_filter 扫描器未记录结果（关键词库文件是否存在且可读？）",
+        zh="没有记录经关键词库检查：“keyword_filter”扫描器未记录结果（关键词库文件是否存在且可读？）",
     ),
     "corpus_keyword_filtered": Message(
         en="all {checked} records were checked against the keyword library; {hits} ({rate:.2%}) hit at least one keyword",

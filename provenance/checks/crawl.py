@@ -47,7 +47,7 @@ INCOMPLETE = FindingCode(
     "7(1)",
     "medium",
     en="self-collected source '{source}': {count} of {total} collection records lack {fields}",
-    zh="自采来源“{source}”：{total} 条采集记录中有 {count} 条缺少 {fields}",
+    zh="自采来源“{source}”：{total} 条采集记录中有 {count} 条缺少“{fields}”",
 )
 NO_CRAWLER = FindingCode(
     "crawler_unnamed",
@@ -55,7 +55,7 @@ NO_CRAWLER = FindingCode(
     "7(1)",
     "medium",
     en="self-collected source '{source}' names no crawler or user agent, per record or in collection.crawler",
-    zh="自采来源“{source}”未注明采集工具或用户代理（逐条记录或 collection.crawler）",
+    zh="自采来源“{source}”未注明采集工具或用户代理（逐条记录或“collection.crawler”）",
 )
 AFTER_TRAINING = FindingCode(
     "collected_after_training",

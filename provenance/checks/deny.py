@@ -28,7 +28,7 @@ ID_HIT = FindingCode(
     "7(1)",
     "blocker",
     en="{what} '{name}' is on deny list '{list}' (entry '{entry}'); rejected sources must not be used",
-    zh="{what_zh}“{name}”在禁用清单“{list}”中（条目“{entry}”）；被拒绝的来源不得使用",
+    zh="{what_zh}“{name}”在黑名单“{list}”中（条目“{entry}”）；被拒绝的来源不得使用",
 )
 HOST_HIT = FindingCode(
     "deny_listed_domain",
@@ -36,7 +36,7 @@ HOST_HIT = FindingCode(
     "7(1)",
     "blocker",
     en="source '{source}' holds {count} collected URL(s) from deny-listed domain '{entry}' (list '{list}')",
-    zh="来源“{source}”含 {count} 条来自禁用域名“{entry}”（清单“{list}”）的采集网址",
+    zh="来源“{source}”含 {count} 条来自黑名单域名“{entry}”（黑名单“{list}”）的采集网址",
 )
 _WHAT_ZH = {
     "source": "来源",

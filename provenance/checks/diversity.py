@@ -29,7 +29,7 @@ SINGLE = FindingCode(
     "7(4)",
     "medium",
     en="{language} {modality} data comes from {count} source(s) ({sources}); TC260-003 asks for multiple sources per language and modality",
-    zh="{language_zh}{modality_zh}数据仅来自 {count} 个来源（{sources}）；TC260-003 要求每种语言和模态有多个来源",
+    zh="{language_zh}{modality_zh}数据仅来自 {count} 个来源（“{sources}”）；TC260-003 要求每种语言和模态有多个来源",
 )
 FOREIGN = FindingCode(
     "foreign_open_source_share",

@@ -25,7 +25,7 @@ ACROSS = FindingCode(
     "7(2)",
     "medium",
     en="{count} {kind_en} duplicate record(s) appear under both '{a}' ({lic_a}) and '{b}' ({lic_b}); which licence governs them is unclear",
-    zh="{count} 条{kind_zh}重复记录同时出现在“{a}”（{lic_a}）与“{b}”（{lic_b}）中，适用哪一许可不明确",
+    zh="{count} 条{kind_zh}重复记录同时出现在“{a}”（许可证“{lic_a}”）与“{b}”（许可证“{lic_b}”）中，适用哪一许可不明确",
 )
 RATE = FindingCode(
     "duplicate_rate",

@@ -166,3 +166,15 @@ TC260: list[tuple[str, str, str, tuple[str, ...], str, str]] = [
         "",
     ),
 ]
+
+#: the evidence a clause needs (TC260's last column), in Chinese
+NEEDS_ZH: dict[str, str] = {
+    "per-source pre-collection sample with verdicts": "每个来源采集前的抽样及判定结果",
+    "per-source post-collection sample with verdicts": "每个来源采集后的抽样及判定结果",
+    "block-list matching results": "黑名单匹配结果",
+    "filter pipeline outcomes and spot-check records": "过滤流程结果及抽检记录",
+    "the keyword library with a risk per keyword": "关键词库（每个关键词标明风险类别）",
+    "the classifier's label set": "分类模型的标签集",
+    "manual and technical corpus samples with verdicts": "人工抽检与技术抽检的语料样本及判定结果",
+    "annotation rules, annotator roster and batch spot-check records": "标注规则、标注人员名册及各批次抽检记录",
+}

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from provenance.checks.base import Check, CheckContext
-from provenance.checks.license_text import USE_EN, USE_ZH, M
+from provenance.checks.license_text import USE_EN, USE_ZH, M, reason_zh
 from provenance.checks.rights import RightsNoticeRates
 from provenance.errors import BadInput, Problem
 from provenance.findings import SEVERITIES, FindingCode, Severity
@@ -211,7 +211,16 @@ class Licenses(RightsNoticeRates, Check):
             evidence: dict[str, Any] = {"license": raw, "reason": v.reason, "rule": v.rule}
             if v.outcome == "ambiguous":  # what it may mean, and the use all readings share
                 evidence |= {"candidates": list(v.candidates), "commercial_use": v.commercial_use}
-            self._emit(ctx, code, kind, subject, evidence, raw=raw, reason=v.reason)
+            self._emit(
+                ctx,
+                code,
+                kind,
+                subject,
+                evidence,
+                raw=raw,
+                reason=v.reason,
+                reason_zh=reason_zh(v.outcome, v.rule),
+            )
         if terms is None:
             return
         spdx = (

@@ -49,7 +49,7 @@ MINORS = FindingCode(
     "7(3)",
     "high",
     en="source '{source}' holds identity numbers of {count} child(ren) under 14 at collection time without guardian consent",
-    zh="来源“{source}”含 {count} 名采集时未满十四周岁未成年人的身份证件号码，且无监护人同意",
+    zh="来源“{source}”含 {count} 名采集时不满十四周岁未成年人的身份证件号码，且无监护人同意",
 )
 SUMMARY = FindingCode(
     "pi_present",
@@ -67,7 +67,7 @@ NAMES_OFF = FindingCode(
     "7(3)",
     "low",
     en="source '{source}': names and places in free text were not looked for (the personal_information scanner ran with names = off); its personal-information figures cover identifiers and label-cued names only",
-    zh="来源“{source}”：未检测自由文本中的姓名和地点（个人信息扫描器设置 names = off）；其个人信息数据仅涵盖标识符和带标签的姓名",
+    zh="来源“{source}”：未检测自由文本中的姓名和地点（个人信息扫描器设置“names = off”）；其个人信息数据仅涵盖标识符和带标签的姓名",
 )
 
 # hits per source and entity type (the heavy part stays in SQL: pii_hits may be large)

@@ -51,7 +51,7 @@ TEXT_MISSING = FindingCode(
     "19",
     "medium",
     en="file '{path}' of source '{source}': {missing} of {records} record(s) ({share}) have no text in field '{field}', so their content was not audited; fields present: {names}; set files[].text_field to the right one",
-    zh="来源“{source}”的文件“{path}”中 {missing} 条记录（共 {records} 条，占 {share}）的字段“{field}”没有文本，其内容未被审核；文件中存在的字段：{names_zh}；请将 files[].text_field 设为正确的字段",
+    zh="来源“{source}”的文件“{path}”中 {missing} 条记录（共 {records} 条，占 {share}）的字段“{field}”没有文本，其内容未被审核；文件中存在的字段：{names_zh}；请将“files[].text_field”设为正确的字段",
 )
 DAMAGED = FindingCode(
     "damaged_file",
@@ -153,7 +153,7 @@ def report_read_problems(ctx: CheckContext) -> None:
                  "field_names": st.field_names},
                 **where, missing=st.missing_text, records=st.records, share=f"{share:.1%}",
                 field=field, names=", ".join(st.field_names) or "(none seen)",
-                names_zh="、".join(st.field_names) or "（未见字段名）",
+                names_zh="、".join(f"“{n}”" for n in st.field_names) or "（未见字段名）",
                 severity="high" if st.missing_text == st.records else "medium",
             )  # fmt: skip
         if st.records and (st.invalid_utf8 or st.repaired):

@@ -26,7 +26,7 @@ from provenance.tables import Output
 
 STAGE = {
     "pre_collection": ("SRC-02", "采集前", "before collection"),
-    "post_collection": ("SRC-03", "训练前核验", "after collection"),
+    "post_collection": ("SRC-03", "采集后", "after collection"),
 }
 
 MISSING = Message(

@@ -93,7 +93,7 @@ AUTH_FIELDS = FindingCode(
     "7(3)",
     "high",
     en="user-input source '{source}': authorisation records lack field(s) {fields}; each row needs user_id, consent_id, consented_at",
-    zh="用户输入来源“{source}”：授权记录缺少字段 {fields}；每行须含 user_id、consent_id、consented_at",
+    zh="用户输入来源“{source}”：授权记录缺少字段“{fields}”；每行须含“user_id”“consent_id”“consented_at”",
 )
 WITHDRAWN = FindingCode(
     "consent_withdrawn",

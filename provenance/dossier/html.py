@@ -8,12 +8,14 @@ Every string from the manifest or the data is escaped by jinja2's autoescaping.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from provenance.pii.classify import ENTITY_ZH
 from provenance.vocabulary import label as vocabulary_label
 
 TITLES = {
@@ -62,7 +64,12 @@ def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) 
     return Markup("".join(parts))
 
 
-def severity_chart(findings: list[dict[str, Any]], width: int = 560) -> Markup:
+def severity_chart(
+    findings: list[dict[str, Any]],
+    sev_label: Callable[[str, object], str],
+    art_label: Callable[[object], str],
+    width: int = 560,
+) -> Markup:
     """Stacked bars of findings per article by severity, inline SVG."""
     articles = sorted({f["article"] for f in findings})
     if not articles:
@@ -78,18 +85,19 @@ def severity_chart(findings: list[dict[str, Any]], width: int = 560) -> Markup:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" role="img">']
     for i, a in enumerate(articles):
         y, x = 5 + 26 * i, 90
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">Art. {escape(a)}</text>')
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(art_label(a))}</text>')
         for s in sevs:
             w = int((width - 120) * counts[(a, s)] / top)
             if w:
                 parts.append(
-                    f'<rect x="{x}" y="{y}" width="{w}" height="18" fill="{SEV_COLOR[s]}"><title>{s}: {counts[(a, s)]}</title></rect>'
+                    f'<rect x="{x}" y="{y}" width="{w}" height="18" fill="{SEV_COLOR[s]}">'
+                    f"<title>{escape(sev_label('severity', s))}: {counts[(a, s)]}</title></rect>"
                 )
                 x += w
     for j, s in enumerate(sevs):
         parts.append(
             f'<rect x="{90 + j * 90}" y="{h - 16}" width="10" height="10" fill="{SEV_COLOR[s]}"/>'
-            f'<text x="{104 + j * 90}" y="{h - 7}" font-size="11">{s}</text>'
+            f'<text x="{104 + j * 90}" y="{h - 7}" font-size="11">{escape(sev_label("severity", s))}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -109,6 +117,14 @@ TOKENS_NOTE = (
     "estimated from characters (about 4 characters a token in English, 1.4 in Chinese), "
     "not counted by a tokenizer.",
 )
+
+
+def value_span(value: Any) -> Markup:
+    """User data or an id as given (escaped), marked so a reader (and the language test) can
+    tell it from the dossier's own words; '—' when missing."""
+    if value is None or value == "":
+        return Markup("—")
+    return Markup('<span class="v">{}</span>').format(value)
 
 
 def num(value: Any) -> str:
@@ -147,17 +163,31 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
     def label(domain: str, value: object) -> str:
         return vocabulary_label(domain, value, langs)
 
+    def entities(types: list[str], lang: str | None = None) -> str:
+        """Entity types by name: Chinese names, English codes."""
+        shown = (lang,) if lang else langs
+        zh = "、".join(ENTITY_ZH.get(t, t) for t in types)
+        en = ", ".join(types)
+        return " / ".join(t for lg, t in (("zh", zh), ("en", en)) if lg in shown)
+
+    def art(item: object) -> str:
+        """An article reference: 第7条第（1）项 / Art. 7(1)."""
+        text = str(item)
+        main, _, sub = text.partition("(")
+        zh = f"第{main}条" + (f"第（{sub.rstrip(')')}）项" if sub else "")
+        return bi(zh, f"Art. {text}")
+
     def coverage_label(value: str | None) -> str:
         zh, en = COVERAGE_LABELS.get(value or "full", (value, value))
         return " / ".join(str(t) for lg, t in (("zh", zh), ("en", en)) if lg in langs)
 
     figures = [
-        (f"{r['category']} {r['category_zh']}", float(r["storage_bytes"] or 0))
+        (bi(r["category_zh"], r["category"]), float(r["storage_bytes"] or 0))
         for r in data["filing_figures"]
         if r["breakdown"] == "type"
     ]
     by_type = [
-        (f"{r['category']} {r['category_zh']}", float(r["tokens_est"] or 0))
+        (bi(r["category_zh"], r["category"]), float(r["tokens_est"] or 0))
         for r in data["filing_figures"]
         if r["breakdown"] == "source_type"
     ]
@@ -167,6 +197,9 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         title=title,
         coverage_label=coverage_label,
         bi=bi,
+        v=value_span,
+        art=art,
+        entities=entities,
         label=label,
         num=num,
         pct=pct,
@@ -175,7 +208,7 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         tokens_note_en=TOKENS_NOTE[1],
         status_class=STATUS_CLASS,
         sev_color=SEV_COLOR,
-        scale_chart=bar_chart(figures, " B"),
-        source_chart=bar_chart(by_type, " tok"),
-        severity_chart=severity_chart(data["findings"]),
+        scale_chart=bar_chart(figures, " 字节" if "en" not in langs else " B"),
+        source_chart=bar_chart(by_type, " 词元" if "en" not in langs else " tok"),
+        severity_chart=severity_chart(data["findings"], label, art),
     )

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from provenance.errors import Problem
-from provenance.manifest.yamlevents import LOADER, Builder, Loc, render_loc
+from provenance.manifest.yamlevents import DEPTH_MESSAGE, LOADER, Builder, Loc, render_loc
 
 __all__ = ["Document", "Loc", "expansion_limit", "parse_yaml", "render_loc"]
 
@@ -78,9 +78,10 @@ def parse_yaml(text: str, file: str) -> Document:
             handlers.get(type(ev), other)(ev)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise builder.fail(
-            f"not valid YAML/JSON: {exc.problem}", mark.line + 1 if mark else 0, "syntax"
-        ) from None
+        line = mark.line + 1 if mark else 0
+        if "nesting depth" in str(exc.problem):  # PyYAML >= 6.0.4 stops deep flow nesting first
+            raise builder.fail(DEPTH_MESSAGE, line, "depth") from None
+        raise builder.fail(f"not valid YAML/JSON: {exc.problem}", line, "syntax") from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise builder.fail(

@@ -22,6 +22,7 @@ from provenance.errors import BadInput, Problem
 Loc = tuple[str | int, ...]
 
 MAX_DEPTH = 64
+DEPTH_MESSAGE = f"nesting is deeper than {MAX_DEPTH} levels; a manifest needs fewer than 10"
 MAX_SCALAR_CHARS = 100_000
 
 _TAG = "tag:yaml.org,2002:"
@@ -196,7 +197,7 @@ class Builder:
         line = _line(ev)
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(
-                f"nesting is deeper than {MAX_DEPTH} levels; a manifest needs fewer than 10",
+                DEPTH_MESSAGE,
                 line,
                 "depth",
                 self.child_loc(),
