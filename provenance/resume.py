@@ -17,7 +17,7 @@ from typing import Any
 from provenance import __version__
 from provenance.errors import BadInput
 from provenance.manifest import LoadedManifest
-from provenance.manifest.rows import algorithm_texts, manifest_rows
+from provenance.manifest.rows import algorithm_texts, declared, manifest_rows
 from provenance.pii.ner import ENGINE_VERSION
 from provenance.pii.protect import key_fingerprint
 from provenance.pipeline import Pipeline
@@ -155,6 +155,7 @@ def open_run(
                 "service": lm.manifest.service.name,
                 "intended_use": lm.manifest.service.intended_use,
                 **algorithm_texts(lm),
+                "declared": declared(lm),
                 "shards_total": len(plan.shards),
             },
             rows,

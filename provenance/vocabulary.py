@@ -10,7 +10,10 @@ Terms follow the statute and TC260-003: 不满十四周岁 for children, 训练�
 
 from __future__ import annotations
 
+from provenance.vocabulary_eu import EU_LABELS
+
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    **EU_LABELS,
     "source_type": {
         "open_source": ("开源语料", "open-source"),
         "self_collected": ("自采语料", "self-collected"),
@@ -165,34 +168,6 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "type": ("按类型", "by type"),
         "source_type": ("按来源类型", "by source type"),
         "foreign_open_source_type": ("境外开源语料按类型", "foreign open-source by type"),
-    },
-    "eu_size_bin": {
-        "less than 1 billion tokens": ("少于 10 亿个词元", "less than 1 billion tokens"),
-        "1 billion to 10 trillion tokens": (
-            "10 亿至 10 万亿个词元",
-            "1 billion to 10 trillion tokens",
-        ),
-        "more than 10 trillion tokens": ("超过 10 万亿个词元", "more than 10 trillion tokens"),
-    },
-    "eu_category": {
-        "2.1 publicly available datasets": (
-            "2.1 公开可用的数据集",
-            "2.1 publicly available datasets",
-        ),
-        "2.2.1 datasets commercially licensed from rightsholders": (
-            "2.2.1 向权利人商业许可取得的数据集",
-            "2.2.1 datasets commercially licensed from rightsholders",
-        ),
-        "2.2.2 other private third-party datasets": (
-            "2.2.2 其他非公开的第三方数据集",
-            "2.2.2 other private third-party datasets",
-        ),
-        "2.3 data crawled and scraped from online sources": (
-            "2.3 从网络爬取的数据",
-            "2.3 data crawled and scraped from online sources",
-        ),
-        "2.4 user data": ("2.4 用户数据", "2.4 user data"),
-        "2.5 synthetic data": ("2.5 合成数据", "2.5 synthetic data"),
     },
     "pii_mode": {
         "sampled": ("抽样", "sample"),

@@ -26,13 +26,15 @@ CREATE TABLE runs (
   shards_total    INTEGER,
   exit_code       INTEGER,
   error           VARCHAR,
-  algorithm_description_zh VARCHAR
+  algorithm_description_zh VARCHAR,
+  declared        JSON
 );
 COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
 COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, and the licence data versions (license_data: SPDX list, ScanCode index), as JSON.';
 COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
 COMMENT ON COLUMN runs.algorithm_description IS 'Art. 19 algorithm mechanism as declared (service.algorithm_description): the English text, or the only text when one was given without a language.';
 COMMENT ON COLUMN runs.algorithm_description_zh IS 'The Chinese text of a bilingual service.algorithm_description {zh, en}.';
+COMMENT ON COLUMN runs.declared IS 'Manifest facts no other table holds, as JSON: provider (name, contact, country), service, eu_summary (the EU AI Act summary fields).';
 COMMENT ON COLUMN runs.exit_code IS '0 = no blocking finding, 1 = blocking findings (severity at or above the pipeline fail_on).';
 
 CREATE TABLE datasets (

@@ -91,11 +91,12 @@ def test_bundle_contents_and_views(bundle: Path, demo: tuple[Path, str]) -> None
     assert [a["item"] for a in data["article7"]] == ["7(1)", "7(2)", "7(3)", "7(4)", "7(5)"]
     assert all(c["reason_en"] for c in data["tc260"] if c["status"] != "conforms")
     assert {"Chinese text", "English text"} <= {f["category"] for f in data["filing_figures"]}
+    general = data["eu_summary"]["1_general_information"]
     assert (
-        data["eu_summary"]["1_general_information"]["modalities"]["text"]["size_bin"]
+        general["1_3_modalities_and_size"]["modalities"]["text"]["size_bin"]
         == "less than 1 billion tokens"
     )
-    assert data["eu_summary"]["2_3_crawled_domains_top_10_percent"]
+    assert data["eu_summary"]["2_list_of_data_sources"]["2_3_crawled_and_scraped"]["top_domains"]
     con = duckdb.connect(str(demo[0]), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM article19").fetchone() == (6,)

@@ -11,6 +11,7 @@ from provenance.checks.crawl import CrawlCompliance
 from provenance.checks.deny import DenyList
 from provenance.checks.diversity import Diversity
 from provenance.checks.duplicates import Duplicates
+from provenance.checks.eu import EuSummaryCheck
 from provenance.checks.evidence import EvidenceFiles
 from provenance.checks.licenses import Licenses
 from provenance.checks.models import FoundationModels
@@ -34,6 +35,7 @@ CHECKS: dict[str, type[Check]] = {
         Duplicates,
         AnnotationCheck,
         ContentFilteringCheck,
+        EuSummaryCheck,
         Assessment,
     )
 }

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from provenance.dossier.eu_html import eu_rows
 from provenance.pii.classify import ENTITY_ZH
 from provenance.vocabulary import label as vocabulary_label
 
@@ -204,6 +205,7 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         num=num,
         pct=pct,
         settings_text=settings_text,
+        eu_rows=list(eu_rows(data["eu_summary"], label, langs)),
         tokens_note_zh=TOKENS_NOTE[0],
         tokens_note_en=TOKENS_NOTE[1],
         status_class=STATUS_CLASS,

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from provenance.manifest.enums import ContentType, LegalBasis, SourceType
+from provenance.manifest.eu_fields import EuSummary
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
 
@@ -282,6 +283,9 @@ class Manifest(Strict):
     data_roots: list[DataRoot] = Field(min_length=1)
     foundation_models: list[FoundationModel] = []
     content_filtering: ContentFiltering | None = None
+    eu_summary: EuSummary | None = Field(
+        default=None, description="Fields of the EU AI Act training-content summary (§1-3)."
+    )
     datasets: list[Dataset] = Field(min_length=1)
 
     def sources(self) -> list[tuple[Dataset, Source]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -99,6 +100,23 @@ def _size(root: Any, rel: str) -> int | None:
         return os.lstat(os.path.join(root, rel)).st_size
     except OSError:
         return None
+
+
+def declared(lm: LoadedManifest) -> str:
+    """``runs.declared``: manifest facts no other table holds (provider, service, EU fields)."""
+    m = lm.manifest
+    return json.dumps(
+        {
+            "provider": m.provider.model_dump(mode="json"),
+            "service": m.service.model_dump(mode="json", exclude={"algorithm_description"}),
+            "eu_summary": m.eu_summary.model_dump(mode="json") if m.eu_summary else None,
+            "content_filtering": m.content_filtering.model_dump(mode="json")
+            if m.content_filtering
+            else None,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def algorithm_texts(lm: LoadedManifest) -> dict[str, str | None]:
