@@ -78,7 +78,7 @@ def _duckdb_version(python: Path) -> str:
 @pytest.fixture(scope="session")
 def old_duckdb(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Python of a virtual environment with DuckDB 1.4: installed once, reused across sessions."""
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
     root = cache.mkdir(f"duckdb-{OLD_DUCKDB}") if cache else tmp_path_factory.mktemp("duckdb")
     python = root / "bin" / "python"
     if _duckdb_version(python).startswith(OLD_DUCKDB + "."):
