@@ -22,6 +22,7 @@ from provenance import __version__
 from provenance.errors import BadInput, Problem
 from provenance.resources import schema_file, views_script
 from provenance.sqlguard import connect_read_only, ident
+from provenance.storage_version import connect_writable, record_storage_version
 
 SCHEMA_VERSION = 4
 
@@ -50,14 +51,10 @@ class Store:
             raise BadInput(
                 f"no dossier at {self.path}; run `provenance audit … --db {self.path}` first"
             )
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()  # DuckDB writes a new file in STORAGE_VERSION only
         try:
             # Readers get the locked configuration (no file/network access, no SET): see sqlguard.
-            self.con = connect_read_only(self.path) if read_only else duckdb.connect(str(self.path))
-            if not read_only:
-                # DuckDB draws its own bar on stdout for queries over 2 s; stdout is the summary's
-                self.con.execute("SET enable_progress_bar = false")
+            self.con = connect_read_only(self.path) if read_only else connect_writable(self.path)
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -73,6 +70,8 @@ class Store:
             ) from None
         self.read_only = read_only
         self._check_schema()
+        if not read_only:
+            record_storage_version(self.con, created)
 
     def close(self) -> None:
         """Close the connection (checkpoints the write-ahead log)."""

@@ -7,7 +7,7 @@ CREATE TABLE meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
-COMMENT ON TABLE meta IS 'Dossier metadata: schema_version and the tool that created the file.';
+COMMENT ON TABLE meta IS 'Dossier metadata: schema_version; created_by, the tool that created the file; storage_version, the DuckDB storage version the file is written in. v1.1.0 (new dossiers): opens in DuckDB 1.1 and later (tested 1.1 to 2.0), not in 1.0 or 0.10. v2.0.0 (a dossier created before the version was declared, by DuckDB 2 defaults; it keeps its version): DuckDB 2.0 and later only.';
 
 CREATE TABLE runs (
   run_id          VARCHAR PRIMARY KEY,
