@@ -7,7 +7,7 @@ DEMO_DB := out/demo.duckdb
 # names and places on a sample of 400 records per source, so the demo shows sampled rates
 DEMO_SAMPLE := 400
 
-.PHONY: demo test lint typecheck check clean demo-data docs
+.PHONY: demo test lint typecheck check clean demo-data docs screenshots
 
 $(STAMP): pyproject.toml requirements-ner.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,12 @@ clean:
 ## docs: regenerate README's checks and finding-codes tables and dossier.sql's shard tables from their declarations.
 docs: $(STAMP)
 	$(BIN)/python -m provenance.docs --write
+
+## screenshots: the demo dossier's charts in Chinese and English as examples/dossier-{zh,en}.png
+## (needs Debian's chromium and fonts-noto-cjk; look at them after changing the dossier's look).
+screenshots: $(STAMP)
+	@mkdir -p out
+	@$(BIN)/provenance audit examples/demo/manifest.yaml --db out/screenshots.duckdb --pii-sample-size $(DEMO_SAMPLE) >/dev/null; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi
+	$(BIN)/python examples/screenshots.py out/screenshots.duckdb
+	@rm -f out/screenshots.duckdb

@@ -72,6 +72,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "other": ("其他", "other"),
     },
     "origin": {"domestic": ("境内", "domestic"), "foreign": ("境外", "foreign")},
+    "language": {
+        "zh": ("中文", "Chinese"),
+        "en": ("英文", "English"),
+        "code": ("代码", "code"),
+        "other": ("其他或未识别", "other or not identified"),
+        "none": ("无文本", "no text"),
+    },
     "storage_part": {
         "read": ("已读取", "read"),
         "unreadable": ("无法读取", "unreadable"),

@@ -10,6 +10,7 @@ import contextlib
 import json
 from typing import Any
 
+from provenance.dossier.chart_data import chart_data
 from provenance.dossier.eu import eu_summary
 from provenance.errors import BadInput
 from provenance.store import Store
@@ -102,6 +103,7 @@ def collect(store: Store, run_id: str) -> dict[str, Any]:
         t["topic"]: json.loads(t["content"]) if isinstance(t["content"], str) else t["content"]
         for t in data["article19"]
     }
+    data["charts"] = chart_data(store, run_id)
     data["pii_coverage"] = pii_coverage(run)
     data["eu_summary"] = eu_summary(store, run_id, data)
     return data

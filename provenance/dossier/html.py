@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from provenance.dossier.eu_html import eu_rows
+from provenance.dossier.figures import figures
 from provenance.pii.classify import ENTITY_ZH
 from provenance.vocabulary import label as vocabulary_label
 
@@ -23,6 +24,7 @@ TITLES = {
     "dossier": ("训练数据可解释性档案", "Training-data explainability dossier"),
     "article7": ("第七条 训练数据处理活动", "Article 7: training-data processing"),
     "article19": ("第十九条 训练数据说明", "Article 19: explanation of training data"),
+    "figures": ("数据概览", "The corpus at a glance"),
     "filing": ("备案数据规模", "Filing figures: scale by type"),
     "tc260": ("TC260-003 安全要求自评估", "TC260-003 self-assessment"),
     "pii": ("个人信息", "Personal information"),
@@ -44,25 +46,6 @@ SEV_COLOR = {
     "low": "#2563eb",
     "info": "#9ca3af",
 }
-
-
-def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) -> Markup:
-    """A horizontal bar chart as inline SVG."""
-    if not items:
-        return Markup("")
-    top = max(v for _, v in items) or 1.0
-    h = 22 * len(items) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" role="img">']
-    for i, (label, v) in enumerate(items):
-        y = 5 + 22 * i
-        w = int((width - 260) * v / top)
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(label)}</text>')
-        parts.append(f'<rect x="170" y="{y}" width="{max(w, 1)}" height="16" fill="#2563eb"/>')
-        parts.append(
-            f'<text x="{175 + w}" y="{y + 13}" font-size="11">{v:,.0f}{escape(unit)}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 def severity_chart(
@@ -182,16 +165,6 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         zh, en = COVERAGE_LABELS.get(value or "full", (value, value))
         return " / ".join(str(t) for lg, t in (("zh", zh), ("en", en)) if lg in langs)
 
-    figures = [
-        (bi(r["category_zh"], r["category"]), float(r["storage_bytes"] or 0))
-        for r in data["filing_figures"]
-        if r["breakdown"] == "type"
-    ]
-    by_type = [
-        (bi(r["category_zh"], r["category"]), float(r["tokens_est"] or 0))
-        for r in data["filing_figures"]
-        if r["breakdown"] == "source_type"
-    ]
     return env.get_template("dossier.html.j2").render(
         d=data,
         langs=langs,
@@ -206,11 +179,10 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         pct=pct,
         settings_text=settings_text,
         eu_rows=list(eu_rows(data["eu_summary"], label, langs)),
+        figures=figures(data["charts"], bi, label, value_span),
         tokens_note_zh=TOKENS_NOTE[0],
         tokens_note_en=TOKENS_NOTE[1],
         status_class=STATUS_CLASS,
         sev_color=SEV_COLOR,
-        scale_chart=bar_chart(figures, " 字节" if "en" not in langs else " B"),
-        source_chart=bar_chart(by_type, " 词元" if "en" not in langs else " tok"),
         severity_chart=severity_chart(data["findings"], label, art),
     )
