@@ -499,6 +499,33 @@ def synthetic(root: Path, rng: random.Random) -> None:
     )
 
 
+def attestations(ev: Path) -> None:
+    """Documents behind the manifest's attestations (issue 13: SRC-11, IP-01/03, PI-05, DOC-05)."""
+    at = ev / "attestations"
+    at.mkdir()
+    (at / "ip_strategy.md").write_text(
+        "# 知识产权管理策略 / IP management strategy (demo)\n\n"
+        "Responsible person, review of sources before training, takedown on complaint.\n",
+        encoding="utf-8",
+    )
+    (at / "ip_complaints.csv").write_text(
+        "complaint_id,received_on,source,action,closed_on\n"
+        "C-2026-001,2026-03-02,en-nc-forum,removed 12 records,2026-03-09\n",
+        encoding="utf-8",
+    )
+    (at / "pia_report.md").write_text(
+        "# 个人信息保护影响评估报告 / PI impact assessment PIA-2026-01 (demo)\n", encoding="utf-8"
+    )
+    (at / "block_list_results.csv").write_text(
+        "list,version,items_checked,items_matched\nCSL-block-list,2026-09,4144,0\n",
+        encoding="utf-8",
+    )
+    (at / "cross_border_assessment.md").write_text(
+        "# 数据出境安全评估申报 / cross-border security assessment filing (demo)\n",
+        encoding="utf-8",
+    )
+
+
 def stray(root: Path) -> None:
     (root / "stray").mkdir(parents=True)
     (root / "stray" / "scraped_dump.jsonl").write_bytes(jsonl([{"text": "unknown origin"}] * 5))
@@ -520,6 +547,7 @@ def main(out: Path) -> None:
     synthetic(root, rng)
     annotation(ev)
     content_filtering(ev, rng)
+    attestations(ev)
     stray(root)
     (ev / "models").mkdir()
     (ev / "models" / "base-llm-filing.txt").write_text(

@@ -126,6 +126,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "corpus": ("语料", "corpus"),
         "keyword_library": ("关键词库", "keyword library"),
         "classifier": ("分类模型", "classifier"),
+        "ip_management": ("知识产权管理", "IP management"),
+        "pi_impact_assessment": ("个人信息保护影响评估", "PI impact assessment"),
+        "block_list": ("黑名单", "block list"),
+        "eu_summary": ("欧盟训练内容摘要", "EU summary"),
     },
     "evidence_kind": {
         "license": ("许可证", "licence"),
@@ -140,6 +144,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "annotation_rules": ("标注规则", "annotation rules"),
         "annotation_records": ("标注记录", "annotation records"),
         "safety_review": ("安全评估记录", "safety review"),
+        "ip_management": ("知识产权管理材料", "IP management"),
+        "pi_impact_assessment": ("个人信息保护影响评估报告", "PI impact assessment"),
+        "block_list_results": ("黑名单匹配结果", "block-list results"),
+        "data_security": ("数据出境安全评估材料", "cross-border assessment"),
         "other": ("其他", "other"),
     },
     "evidence_status": {

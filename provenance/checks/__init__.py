@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provenance.checks.annotation import AnnotationCheck
 from provenance.checks.assessment import Assessment
+from provenance.checks.attestations import Attestations
 from provenance.checks.base import Check, CheckContext, CheckOutput
 from provenance.checks.content import ContentFilteringCheck
 from provenance.checks.coverage import SourceCoverage
@@ -36,6 +37,7 @@ CHECKS: dict[str, type[Check]] = {
         AnnotationCheck,
         ContentFilteringCheck,
         EuSummaryCheck,
+        Attestations,
         Assessment,
     )
 }

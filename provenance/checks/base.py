@@ -33,14 +33,10 @@ from provenance.findings import Finding, FindingCode, Severity, make_finding
 from provenance.manifest import LoadedManifest
 from provenance.plan import Plan
 from provenance.tables import Output
+from provenance.vocabulary import LABELS
 
-SUBJECT_ZH = {
-    "source": "来源",
-    "model": "模型",
-    "dataset": "数据集",
-    "file": "文件",
-    "run": "本次运行",
-}
+#: subject kinds in Chinese, from the one vocabulary
+SUBJECT_ZH = {kind: zh for kind, (zh, _) in LABELS["subject_kind"].items()}
 
 #: tables every check may read without declaring them: the run's own row (its configuration),
 #: its manifest rows and shard markers

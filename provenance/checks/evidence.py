@@ -12,6 +12,7 @@ from typing import ClassVar
 from provenance.checks.base import SUBJECT_ZH, Check, CheckContext
 from provenance.findings import FindingCode
 from provenance.tables import Output
+from provenance.vocabulary import LABELS
 
 REQUIREMENT_OF_KIND = {
     "license": ("SRC-05", "7(2)"),
@@ -26,6 +27,10 @@ REQUIREMENT_OF_KIND = {
     "annotation_rules": ("ANN-01", "8"),
     "content_filtering": ("CNT-04", "7(1)"),
     "annotation_records": ("ANN-03", "8"),
+    "ip_management": ("IP-01", "7(2)"),
+    "pi_impact_assessment": ("PI-05", "7(3)"),
+    "block_list_results": ("SRC-11", "7(1)"),
+    "data_security": ("DOC-05", "7(5)"),
     "other": ("DOC-04", "19"),
 }
 
@@ -37,21 +42,8 @@ MISSING = FindingCode(
     en="{kind} evidence '{path}' of {subject_kind} '{subject}' is {status}; the claim it backs cannot be verified",
     zh="{subject_zh}“{subject}”的{kind_zh}证明材料“{path}”{status_zh}，其所支撑的声明无法核实",
 )
-KIND_ZH = {
-    "license": "许可证",
-    "contract": "合同",
-    "collection_log": "采集记录",
-    "robots_snapshot": "robots.txt 快照",
-    "authorization": "授权记录",
-    "consent_records": "用户授权记录",
-    "filing": "备案",
-    "model_card": "模型卡",
-    "safety_review": "安全评估抽样",
-    "annotation_rules": "标注规则",
-    "content_filtering": "内容过滤",
-    "annotation_records": "标注记录",
-    "other": "其他",
-}
+#: evidence kinds in Chinese, from the one vocabulary
+KIND_ZH = {kind: zh for kind, (zh, _) in LABELS["evidence_kind"].items()}
 UNREADABLE = FindingCode(
     "evidence_unreadable", "DOC-04", "19", "medium", en=MISSING.en, zh=MISSING.zh
 )
@@ -81,8 +73,11 @@ def manifest_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
                 for p in (ds.annotation.annotators, ds.annotation.batches)
                 if p
             ]
+    out += attestation_evidence(ctx)
     for _, src in ctx.lm.manifest.sources():
         out += [("source", src.id, e.kind, e.path) for e in src.evidence]
+        if src.storage and src.storage.assessment:
+            out.append(("source", src.id, "data_security", src.storage.assessment))
         if src.contract and src.contract.document:
             out.append(("source", src.id, "contract", src.contract.document))
         if src.contract and src.contract.warranties:
@@ -95,6 +90,33 @@ def manifest_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
                     out.append(("source", src.id, "safety_review", sample.records))
         if src.authorization:
             out.append(("source", src.id, "consent_records", src.authorization.records))
+    return out
+
+
+def attestation_evidence(ctx: CheckContext) -> list[tuple[str, str, str, str]]:
+    """The documents behind the manifest's attestations (IP, PI impact, block list)."""
+    att = ctx.lm.manifest.attestations
+    if att is None:
+        return []
+    out = []
+    if att.ip_management:
+        ip = att.ip_management
+        out += [
+            ("run", "ip_management", "ip_management", p)
+            for p in (ip.strategy, ip.complaint_log)
+            if p
+        ]
+    if att.pi_impact_assessment:
+        out.append(
+            (
+                "run",
+                "pi_impact_assessment",
+                "pi_impact_assessment",
+                att.pi_impact_assessment.document,
+            )
+        )
+    if att.block_list:
+        out.append(("run", "block_list", "block_list_results", att.block_list.results))
     return out
 
 

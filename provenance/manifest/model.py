@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from provenance.manifest.attestations import Attestations, Storage
 from provenance.manifest.enums import ContentType, LegalBasis, SourceType
 from provenance.manifest.eu_fields import EuSummary
 
@@ -202,10 +203,9 @@ class Source(Strict):
     authorization: Authorization | None = None
     generator_model: GeneratorModel | None = None
     safety_review: SafetyReview | None = None
-    upstream: list[str] = Field(
-        default=[], description="Dataset or source ids this one derives from."
-    )
+    upstream: list[str] = Field(default=[], description="Ids of what this source derives from.")
     is_pointer_dataset: bool = False
+    storage: Storage | None = Field(default=None, description="DOC-05 data-security flags.")
     evidence: list[Evidence] = []
     files: list[FileSpec] = Field(min_length=1)
 
@@ -235,6 +235,9 @@ class Annotation(Strict):
     annotators: str | None = Field(
         default=None,
         description="CSV/JSONL: annotator_id, type (in_house/outsourced), trained_on, training_hours, exam_passed, qualified_until.",
+    )
+    safety_storage: Storage | None = Field(
+        default=None, description="ANN-07: where safety-annotation data is kept (isolated?)."
     )
     batches: str | None = Field(
         default=None,
@@ -283,6 +286,9 @@ class Manifest(Strict):
     data_roots: list[DataRoot] = Field(min_length=1)
     foundation_models: list[FoundationModel] = []
     content_filtering: ContentFiltering | None = None
+    attestations: Attestations | None = Field(
+        default=None, description="Duties recorded with evidence: IP, PI impact, block list."
+    )
     eu_summary: EuSummary | None = Field(
         default=None, description="Fields of the EU AI Act training-content summary (§1-3)."
     )
