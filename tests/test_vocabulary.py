@@ -61,3 +61,27 @@ def test_labels_are_chinese_and_english() -> None:
 )  # fmt: skip
 def test_label(domain: str, value: Any, langs: tuple[str, ...], expected: str) -> None:
     assert label(domain, value, langs) == expected
+
+
+def test_every_clause_says_in_chinese_what_it_needs() -> None:
+    """Each TC260 clause's evidence need has Chinese text, and a clause whose checks did not run
+    (a pipeline without them) still gets a Chinese reason."""
+    from provenance.checks.assessment import clause_status
+    from provenance.checks.frameworks import NEEDS_ZH, TC260
+
+    for clause, _, _, _, applies, needs in TC260:
+        assert not needs or needs in NEEDS_ZH, clause
+        status, en, zh = clause_status(applies, True, False, [], needs)
+        assert status == "does not conform" and en and "需要" in zh
+
+
+def test_statute_terms_are_used_in_every_chinese_template() -> None:
+    from provenance.checks import CHECKS
+    from provenance.vocabulary import TERMS_ZH
+
+    texts = [c.zh for check in CHECKS.values() for c in check.codes]
+    texts += [v.zh for check in CHECKS.values() for c in check.codes for _, v in c.variants]
+    for term, banned in TERMS_ZH.items():
+        for text in texts:
+            for word in banned:
+                assert word not in text, f"use {term!r}, not {word!r}: {text}"

@@ -72,10 +72,13 @@ def clause_status(
         )
         return "not applicable", en, zh
     if not assessed and not related:
+        # a clause whose checks the pipeline left out needs their results
+        need_en = needs or "the results of the checks for this clause"
+        need_zh = NEEDS_ZH[needs] if needs else "本条款相应检查的结果"
         return (
             "does not conform",
-            f"no evidence recorded by this audit; needs {needs}",
-            f"本次审计无相关证据；需要：{NEEDS_ZH[needs]}",
+            f"no evidence recorded by this audit; needs {need_en}",
+            f"本次审计无相关证据；需要：{need_zh}",
         )
     if _worst(related) >= SEVERITY_RANK["medium"]:
         return "does not conform", "findings: see evidence", "存在问题，见证据"
