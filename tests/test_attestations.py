@@ -119,3 +119,31 @@ def test_without_block_list_results_5_1d_does_not_conform(corpus: Corpus, run_au
     status = dict(con.execute("SELECT clause, status FROM tc260_self_assessment").fetchall())
     assert status["5.1d"] == "does not conform"
     assert "block_list_not_recorded" in codes(con, "SRC-11")
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        lambda c: c.manifest.update(attestations={"block_list": {
+            "list_name": "x", "checked_on": "2026-01-01", "results": "/etc/passwd"}}),
+        lambda c: c.manifest.update(attestations={"ip_management": {
+            "responsible_person": "x", "strategy": "../../outside.md"}}),
+        lambda c: c.manifest.update(attestations={"pi_impact_assessment": {
+            "id": "p", "completed_on": "2026-01-01", "document": "/etc/hostname",
+            "retain_until": "2030-01-01"}}),
+        lambda c: c.source("open").update(storage={**STORAGE, "cross_border": True,
+                                                   "assessment": "/etc/passwd"}),
+    ],
+)  # fmt: skip
+def test_attestation_documents_stay_inside_the_manifest_folder(
+    corpus: Corpus, plant: Callable[[Corpus], None]
+) -> None:
+    """Security by allow-list: a document path outside the allowed folders is refused at load,
+    never hashed."""
+    from provenance.errors import BadInput
+    from provenance.manifest import load_manifest
+
+    plant(corpus)
+    with pytest.raises(BadInput) as err:
+        load_manifest(corpus.write())
+    assert "outside" in str(err.value) or "escape" in str(err.value) or "resolves" in str(err.value)

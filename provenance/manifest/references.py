@@ -32,6 +32,14 @@ _PATH_FIELDS: tuple[tuple[str, ...], ...] = (
     ("contract", "document"),
     ("contract", "warranties"),
     ("authorization", "records"),
+    ("storage", "assessment"),
+)
+# Document paths at fixed places outside sources (attestations, issue 13 item 8).
+_TOP_PATHS: tuple[tuple[str, ...], ...] = (
+    ("attestations", "ip_management", "strategy"),
+    ("attestations", "ip_management", "complaint_log"),
+    ("attestations", "pi_impact_assessment", "document"),
+    ("attestations", "block_list", "results"),
 )
 ALLOW_HINT = "--allow-root {folder} (allow_roots= in the Python API)"
 
@@ -174,6 +182,11 @@ def check_references(
                 issues += _check_path(
                     sample.get("records"), ("content_filtering", name, "records"), base_dir, allowed
                 )
+    for loc_path in _TOP_PATHS:
+        node: Any = data
+        for part in loc_path:
+            node = node.get(part) if isinstance(node, dict) else None
+        issues += _check_path(node, loc_path, base_dir, allowed)
     seen_datasets: set[str] = set()
     seen_sources: dict[str, Loc] = {}
     for i, ds in _items(data, "datasets"):
@@ -186,6 +199,10 @@ def check_references(
             seen_datasets.add(did)
         ann = ds.get("annotation")
         if isinstance(ann, dict):
+            safety = ann.get("safety_storage")
+            if isinstance(safety, dict):
+                loc_s: Loc = ("datasets", i, "annotation", "safety_storage", "assessment")
+                issues += _check_path(safety.get("assessment"), loc_s, base_dir, allowed)
             for field in ("annotators", "batches"):
                 issues += _check_path(
                     ann.get(field), ("datasets", i, "annotation", field), base_dir, allowed

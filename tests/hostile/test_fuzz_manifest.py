@@ -45,7 +45,10 @@ PATHLIKE = [
     "C:\\Windows",
     "x" * 5000,
 ]
-PATH_FIELDS = {"path", "glob", "log", "robots_dir", "document", "warranties", "records"}
+PATH_FIELDS = {
+    "path", "glob", "log", "robots_dir", "document", "warranties", "records",
+    "strategy", "complaint_log", "results", "assessment",
+}  # fmt: skip
 weird_values = st.one_of(
     json_values,
     hostile_text,
