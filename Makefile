@@ -9,11 +9,12 @@ DEMO_SAMPLE := 400
 
 .PHONY: demo test lint typecheck check clean demo-data docs screenshots
 
-$(STAMP): pyproject.toml requirements-ner.txt
+$(STAMP): pyproject.toml requirements-ner.txt requirements-tokens.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-ner.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-tokens.txt
 	touch $(STAMP)
 
 ## demo: install, audit the bundled example corpus, print the summary and where the dossier is.

@@ -2,9 +2,10 @@
 
 A resumed run keeps the shards it committed, so everything that shaped those shards' results
 must be what it was: the manifest, the pipeline's settings, every file a pipeline step or the
-manifest's keyword library points to (by SHA-256), the tool and scanner versions, the licence
-data and the PII key (by fingerprint). All of it is recorded with the run (``runs.config``,
-key ``inputs``) and a resume that finds any of it changed is refused, naming what changed.
+manifest's keyword library points to (by SHA-256), the tool and scanner versions, the tokenizer
+(name, package versions, vocabulary SHA-256), the licence data and the PII key (by
+fingerprint). All of it is recorded with the run (``runs.config``, key ``inputs``) and a resume
+that finds any of it changed is refused, naming what changed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from provenance import __version__
+from provenance import __version__, tokens
 from provenance.errors import BadInput
 from provenance.manifest import LoadedManifest
 from provenance.manifest.rows import algorithm_texts, declared, manifest_rows
@@ -78,13 +79,18 @@ def run_inputs(lm: LoadedManifest, pipe: Pipeline, pii_key: bytes) -> dict[str, 
         files["keyword library:" + cf.keyword_library] = (
             _sha256(library) if library.is_file() else "missing"
         )
-    return {
+    out = {
         "tool_version": __version__,
         "scanners": {s.name: SCANNERS[s.name].version for s in pipe.scanners},
         "files": files,
         "pii_key": key_fingerprint(pii_key),
         "ner_engines": ENGINE_VERSION,
     }
+    for s in pipe.scanners:
+        if s.name == "corpus_stats":  # the tokenizer counting `tokens`: name, versions, SHA-256
+            tok = tokens.load(s.settings["tokenizer"])
+            out["tokenizer"] = tok.describe(s.settings["token_sample"])
+    return out
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -100,6 +106,9 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         a, b = old.get("files", {}).get(name), new["files"].get(name)
         if a != b:
             out.append(f"{name} (sha256 {str(a)[:12]} → {str(b)[:12]})")
+    if old.get("tokenizer") != new.get("tokenizer"):
+        a, b = (x.get("label") if x else None for x in (old.get("tokenizer"), new.get("tokenizer")))
+        out.append(f"tokenizer {a} → {b}")
     if old.get("ner_engines", new["ner_engines"]) != new["ner_engines"]:
         out.append(f"name-search engines {old.get('ner_engines')} → {new['ner_engines']}")
     if old.get("pii_key") != new["pii_key"]:

@@ -69,13 +69,14 @@ MEASURE_ZH = {
     "characters": "字符数",
     "bytes": "字节数",
     "tokens_est": "估算词元数",
+    "tokens": "词元数",
     "records": "记录数",
 }
 
 
 class DiversitySettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    measure: str = Field("characters", pattern="^(characters|bytes|tokens_est|records)$")
+    measure: str = Field("characters", pattern="^(characters|bytes|tokens|tokens_est|records)$")
     min_language_share: float = Field(
         0.05,
         ge=0,

@@ -15,7 +15,20 @@ from provenance.checks.base import CheckContext
 from provenance.measures import quantile
 
 #: the corpus_stats metrics that add up across shards, files and sources
-ADDITIVE = ("records", "bytes", "characters", "tokens_est", "empty", "very_short", "garbled")
+ADDITIVE = (
+    "records",
+    "bytes",
+    "characters",
+    "tokens_est",
+    "tokens",
+    "tokens_counted_records",
+    "tokens_counted_characters",
+    "tokens_counted",
+    "tokens_var",
+    "empty",
+    "very_short",
+    "garbled",
+)
 
 SCOPES_SQL = """
 INSERT INTO stats BY NAME

