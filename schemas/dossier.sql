@@ -498,9 +498,11 @@ CREATE VIEW filing_figures AS
                 WHEN 'synthetic' THEN '合成数据' WHEN 'public_data' THEN '公开数据' ELSE '其他' END AS category_zh,
          sum(value) FILTER (WHERE metric = 'bytes') AS storage_bytes,
          sum(value) FILTER (WHERE metric = 'tokens_est') AS tokens_est,
-         sum(value) FILTER (WHERE metric = 'records') AS records
+         sum(value) FILTER (WHERE metric = 'records') AS records,
+         coalesce(sum(value) FILTER (WHERE metric = 'tokens'), sum(value) FILTER (WHERE metric = 'tokens_est')) AS tokens,
+         sum(value) FILTER (WHERE metric = 'tokens_var') AS tokens_var
   FROM typed GROUP BY ALL ORDER BY run_id, breakdown, category;
-COMMENT ON VIEW filing_figures IS 'Filing-form scale figures (DOC-02): storage size (UTF-8 bytes of text) and estimated tokens by type (Chinese text, English text, code, image, audio, video, other), by source type, and foreign open-source data by type.';
+COMMENT ON VIEW filing_figures IS 'Filing-form scale figures (DOC-02): storage size (UTF-8 bytes of text), tokens (counted by the run''s named tokenizer, runs.config inputs.tokenizer; tokens_var the variance of a sampled count, 95% half-width 1.96*sqrt(tokens_var); tokens_est the character heuristic) by type (Chinese text, English text, code, image, audio, video, other), by source type, and foreign open-source data by type.';
 
 CREATE VIEW article19_sources AS
   WITH m AS (
@@ -508,7 +510,9 @@ CREATE VIEW article19_sources AS
            sum(value) FILTER (WHERE metric = 'records') AS records,
            sum(value) FILTER (WHERE metric = 'bytes') AS text_bytes,
            sum(value) FILTER (WHERE metric = 'characters') AS characters,
-           sum(value) FILTER (WHERE metric = 'tokens_est') AS tokens
+           coalesce(sum(value) FILTER (WHERE metric = 'tokens'),
+                    sum(value) FILTER (WHERE metric = 'tokens_est')) AS tokens,
+           sum(value) FILTER (WHERE metric = 'tokens_var') AS tokens_var
     FROM stats WHERE scope = 'source' AND key = '*' GROUP BY ALL),
   f AS (
     SELECT run_id, source_id, count(*) AS files,
@@ -525,7 +529,8 @@ CREATE VIEW article19_sources AS
            coalesce(f.bytes_on_disk, 0) AS bytes_on_disk,
            coalesce(f.unreadable_bytes, 0) AS unreadable_bytes,
            coalesce(m.records, 0)::BIGINT AS records, coalesce(m.characters, 0)::BIGINT AS characters,
-           coalesce(m.text_bytes, 0)::BIGINT AS text_bytes, round(coalesce(m.tokens, 0))::BIGINT AS tokens
+           coalesce(m.text_bytes, 0)::BIGINT AS text_bytes, round(coalesce(m.tokens, 0))::BIGINT AS tokens,
+           m.tokens_var
     FROM sources s JOIN complete_runs r USING (run_id)
     JOIN datasets d ON d.run_id = s.run_id AND d.dataset_id = s.dataset_id
     LEFT JOIN f ON f.run_id = s.run_id AND f.source_id = s.source_id
@@ -534,14 +539,14 @@ CREATE VIEW article19_sources AS
          tokens / nullif(sum(tokens) OVER (PARTITION BY run_id, stage), 0) AS share_of_stage,
          tokens / nullif(sum(tokens) OVER (PARTITION BY run_id), 0) AS share_of_corpus
   FROM j ORDER BY run_id, stage, dataset_id, source_id;
-COMMENT ON VIEW article19_sources IS 'Art. 19 per source: what it is (name, URL, type, origin, content type, licence, legal basis, collection period, crawler, contract counterparty, upstream), how much of it was read (files, bytes on disk of readable files, records, characters, UTF-8 text bytes, tokens) and its share of its training stage and of the corpus by tokens. Unreadable files are counted apart (unreadable_files, unreadable_bytes), never in the read figures.';
+COMMENT ON VIEW article19_sources IS 'Art. 19 per source: what it is (name, URL, type, origin, content type, licence, legal basis, collection period, crawler, contract counterparty, upstream), how much of it was read (files, bytes on disk of readable files, records, characters, UTF-8 text bytes, tokens by the run''s named tokenizer with tokens_var the variance when counted on a sample) and its share of its training stage and of the corpus by tokens. Unreadable files are counted apart (unreadable_files, unreadable_bytes), never in the read figures.';
 
 CREATE VIEW article19_stages AS
   SELECT run_id, stage, count(DISTINCT dataset_id) AS datasets, count(*) AS sources,
          sum(files)::BIGINT AS files, sum(unreadable_files)::BIGINT AS unreadable_files,
          sum(bytes_on_disk)::BIGINT AS bytes_on_disk, sum(unreadable_bytes)::BIGINT AS unreadable_bytes,
          sum(records)::BIGINT AS records, sum(characters)::BIGINT AS characters,
-         sum(text_bytes)::BIGINT AS text_bytes, sum(tokens)::BIGINT AS tokens,
+         sum(text_bytes)::BIGINT AS text_bytes, sum(tokens)::BIGINT AS tokens, sum(tokens_var) AS tokens_var,
          sum(tokens) / nullif(sum(sum(tokens)) OVER (PARTITION BY run_id), 0) AS share_of_corpus
   FROM article19_sources GROUP BY run_id, stage ORDER BY run_id, stage;
 COMMENT ON VIEW article19_stages IS 'Art. 19 scale per training stage (pretraining, fine_tuning, alignment): datasets, sources, files, bytes, records, characters, tokens and share of the corpus.';
@@ -565,7 +570,7 @@ CREATE VIEW article19 AS
          json_object(
            'total', (SELECT json_group_object(metric, value) FROM stats t
                      WHERE t.run_id = r.run_id AND t.scope = 'run' AND t.key = '*'
-                       AND t.metric IN ('records', 'bytes', 'characters', 'tokens_est')),
+                       AND t.metric IN ('records', 'bytes', 'characters', 'tokens_est', 'tokens', 'tokens_var')),
            'stages', coalesce((SELECT json_group_array(to_json(x)) FROM (SELECT * EXCLUDE (run_id) FROM article19_stages g WHERE g.run_id = r.run_id) x), '[]'::JSON),
            'storage', coalesce((SELECT json_group_array(to_json(x)) FROM (SELECT * EXCLUDE (run_id) FROM storage_reconciliation c WHERE c.run_id = r.run_id) x), '[]'::JSON))
   FROM complete_runs r
@@ -574,7 +579,7 @@ CREATE VIEW article19 AS
          json_object(
            'languages', coalesce((SELECT json_group_array(json_object('category', f.category,
                                   'category_zh', f.category_zh, 'storage_bytes', f.storage_bytes,
-                                  'tokens', round(f.tokens_est), 'records', f.records))
+                                  'tokens', round(f.tokens), 'tokens_var', f.tokens_var, 'records', f.records))
                                   FROM filing_figures f WHERE f.run_id = r.run_id AND f.breakdown = 'type'), '[]'::JSON),
            'content_types', coalesce((SELECT json_group_array(json_object('content_type', k, 'sources', n,
                                       'records', rec, 'tokens', tok))

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from provenance.dossier.eu_html import eu_rows
 from provenance.dossier.figures import figures
 from provenance.pii.classify import ENTITY_ZH
+from provenance.tokens import filing_round
 from provenance.vocabulary import label as vocabulary_label
 
 TITLES = {
@@ -95,12 +96,38 @@ COVERAGE_LABELS = {
 }
 
 
-#: how the token figures were obtained (printed beside them)
+#: how token figures were obtained when the run used the character heuristic (or predates tokenizers)
 TOKENS_NOTE = (
     "按字符估算（英文约 4 字符 1 个词元，中文约 1.4 字符 1 个词元），并非分词器计数。",
     "estimated from characters (about 4 characters a token in English, 1.4 in Chinese), "
     "not counted by a tokenizer.",
 )
+
+
+def tokens_note(run: dict[str, Any]) -> tuple[str, str]:
+    """How this run's token figures were obtained, in Chinese and English (from the tokenizer
+    the run recorded: ``runs.config`` inputs.tokenizer)."""
+    config = run.get("config") or {}
+    tok = (config.get("inputs") or {}).get("tokenizer") or {}
+    method = tok.get("method")
+    if method not in ("exact", "sampled"):
+        return TOKENS_NOTE
+    name = tok.get("name", "")
+    if method == "exact":
+        zh = f"由“{name}”分词器逐条计数。"
+    else:
+        zh = (
+            f"由“{name}”分词器对按记录抽取的 {100 * float(tok.get('sample') or 0):.2f}% 样本精确计数，"
+            "其余记录据此推算；估算值按其 95% 置信区间取整。"
+        )
+    return zh, f"{tok.get('label', name)}."
+
+
+def tokens_shown(value: Any, variance: Any = None, heuristic: bool = False) -> str:
+    """A token figure as a filing prints it (:func:`provenance.tokens.filing_round`)."""
+    if value is None:
+        return "—"
+    return f"{filing_round(float(value), float(variance or 0) or None, heuristic):,}"
 
 
 def value_span(value: Any) -> Markup:
@@ -180,8 +207,9 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         settings_text=settings_text,
         eu_rows=list(eu_rows(data["eu_summary"], label, langs)),
         figures=figures(data["charts"], bi, label, value_span),
-        tokens_note_zh=TOKENS_NOTE[0],
-        tokens_note_en=TOKENS_NOTE[1],
+        tokens_note_zh=tokens_note(data["run"])[0],
+        tokens_note_en=tokens_note(data["run"])[1],
+        tok=tokens_shown,
         status_class=STATUS_CLASS,
         sev_color=SEV_COLOR,
         severity_chart=severity_chart(data["findings"], label, art),
