@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from provenance import __version__
 from provenance.errors import BadInput, Problem
+from provenance.labels_table import refresh_labels
 from provenance.resources import schema_file, views_script
 from provenance.sqlguard import connect_read_only, ident
 from provenance.storage_version import connect_writable, record_storage_version
@@ -65,13 +66,13 @@ class Store:
                 ) from None
             raise BadInput(f"cannot open dossier {self.path}: {text.splitlines()[0]}") from None
         except duckdb.Error as exc:
-            raise BadInput(
-                f"{self.path} is not a DuckDB dossier: {str(exc).splitlines()[0]}"
-            ) from None
+            why = str(exc).splitlines()[0]
+            raise BadInput(f"{self.path} is not a DuckDB dossier: {why}") from None
         self.read_only = read_only
         self._check_schema()
         if not read_only:
             record_storage_version(self.con, created)
+            refresh_labels(self.con)  # the vocabulary of the tool writing now
 
     def close(self) -> None:
         """Close the connection (checkpoints the write-ahead log)."""

@@ -192,6 +192,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def label_rows() -> list[tuple[str, str, str, str]]:
+    """Every label as (domain, value, zh, en): the dossier's ``labels`` table."""
+    return [(d, v, zh, en) for d, table in LABELS.items() for v, (zh, en) in table.items()]
+
+
 def label(domain: str, value: object, langs: tuple[str, ...] = ("zh", "en")) -> str:
     """``value``'s label in ``langs`` ("中文 / English"); the value itself when it has none."""
     if value is None:

@@ -9,6 +9,14 @@ CREATE TABLE meta (
 );
 COMMENT ON TABLE meta IS 'Dossier metadata: schema_version; created_by, the tool that created the file; storage_version, the DuckDB storage version the file is written in. v1.1.0 (new dossiers): opens in DuckDB 1.1 and later (tested 1.1 to 2.0), not in 1.0 or 0.10. v2.0.0 (a dossier created before the version was declared, by DuckDB 2 defaults; it keeps its version): DuckDB 2.0 and later only.';
 
+CREATE TABLE labels (
+  domain VARCHAR NOT NULL,
+  value  VARCHAR NOT NULL,
+  zh     VARCHAR NOT NULL,
+  en     VARCHAR NOT NULL
+);
+COMMENT ON TABLE labels IS 'The bilingual vocabulary (provenance/vocabulary.py) of the tool version that last wrote this dossier: the Chinese and English label of every status, severity, enum value and term, by domain. Join it to read any coded column in Chinese, e.g. JOIN labels l ON l.domain = ''severity'' AND l.value = f.severity.';
+
 CREATE TABLE runs (
   run_id          VARCHAR PRIMARY KEY,
   status          VARCHAR NOT NULL,
@@ -459,14 +467,16 @@ COMMENT ON VIEW source_scale IS 'Files, bytes on disk and records per source (Ar
 
 CREATE VIEW article7 AS
   SELECT a.run_id, a.item_id AS item, a.title_en, a.title_zh, a.status, a.key_figures, a.evidence AS findings,
-         a.reason_en, a.reason_zh
+         a.reason_en, a.reason_zh,
+         (SELECT l.zh FROM labels l WHERE l.domain = 'status' AND l.value = a.status) AS status_zh
   FROM assessment a JOIN complete_runs r USING (run_id)
   WHERE a.framework = 'article7' ORDER BY a.run_id, a.ord;
 COMMENT ON VIEW article7 IS 'Interim Measures Art. 7 items (1)-(5): status (conforms / attention / does not conform), key figures and the fingerprints of the findings behind each.';
 
 CREATE VIEW tc260_self_assessment AS
   SELECT a.run_id, a.item_id AS clause, a.title_en, a.title_zh, a.status, a.requirement_ids, a.evidence,
-         a.reason_en, a.reason_zh
+         a.reason_en, a.reason_zh,
+         (SELECT l.zh FROM labels l WHERE l.domain = 'status' AND l.value = a.status) AS status_zh
   FROM assessment a JOIN complete_runs r USING (run_id)
   WHERE a.framework = 'tc260' ORDER BY a.run_id, a.ord;
 COMMENT ON VIEW tc260_self_assessment IS 'TC260-003 (GB/T 45654) §5 data clauses and §6 foundation model: conforms / does not conform / not applicable, evidence (finding fingerprints) and a reason wherever not conforms.';

@@ -85,3 +85,18 @@ def test_statute_terms_are_used_in_every_chinese_template() -> None:
         for text in texts:
             for word in banned:
                 assert word not in text, f"use {term!r}, not {word!r}: {text}"
+
+
+def test_the_dossier_holds_the_vocabulary(corpus: Any, run_audit: Any) -> None:
+    """SQL users read coded values in Chinese: the labels table and the views' status_zh."""
+    from provenance.vocabulary import label_rows
+
+    _, con = run_audit(corpus.write())
+    assert con.execute("SELECT count(*) FROM labels").fetchone() == (len(label_rows()),)
+    rows = con.execute("SELECT status, status_zh FROM tc260_self_assessment").fetchall()
+    assert rows and all(zh == LABELS["status"][status][0] for status, zh in rows)
+    (zh,) = con.execute(
+        "SELECT l.zh FROM latest_findings f JOIN labels l ON l.domain = 'severity' "
+        "AND l.value = f.severity LIMIT 1"
+    ).fetchone()
+    assert re.search(r"[\u4e00-\u9fff]", zh)

@@ -11,3 +11,9 @@ CREATE TABLE IF NOT EXISTS unclaimed_files (
   path    VARCHAR NOT NULL,
   bytes   BIGINT
 );
+CREATE TABLE IF NOT EXISTS labels (
+  domain VARCHAR NOT NULL,
+  value  VARCHAR NOT NULL,
+  zh     VARCHAR NOT NULL,
+  en     VARCHAR NOT NULL
+);
