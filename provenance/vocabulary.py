@@ -98,6 +98,14 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "*": ("合计", "all"),
     },
     "rule_kind": {"functional": ("功能性标注", "functional"), "safety": ("安全性标注", "safety")},
+    "rule_section": {
+        "target": ("标注目标", "target"),
+        "data_format": ("数据格式", "data format"),
+        "method": ("标注方法", "method"),
+        "quality_indicators": ("质量指标", "quality indicators"),
+        "review step": ("审核环节", "review step"),
+    },
+    "term": {"open-ended": ("无固定期限", "open-ended")},
     "intended_use": {
         "public_service": ("面向公众的服务", "public service"),
         "internal": ("内部使用", "internal use"),
@@ -217,6 +225,7 @@ VALUE_DOMAINS = {
     "origin": "origin",
     "modality": "modality",
     "content_type": "content_type",
+    "valid_until": "term",
 }
 
 #: an English error text (from a reader, parser or the OS) -> the Chinese reason it belongs to;

@@ -100,3 +100,9 @@ def test_the_dossier_holds_the_vocabulary(corpus: Any, run_audit: Any) -> None:
         "AND l.value = f.severity LIMIT 1"
     ).fetchone()
     assert re.search(r"[\u4e00-\u9fff]", zh)
+
+
+def test_annotation_sections_have_labels() -> None:
+    from provenance.checks.annotation import SECTIONS
+
+    assert {*SECTIONS, "review step"} <= set(LABELS["rule_section"])

@@ -23,6 +23,7 @@ from provenance.dates import parse_date
 from provenance.findings import FindingCode
 from provenance.manifest import Dataset
 from provenance.tables import Output
+from provenance.vocabulary import LABELS
 
 RISKS = tuple(
     f"A.{group}{letter}"
@@ -100,6 +101,7 @@ class AnnotationCheck(Check):
                     {"missing": missing},
                     rule=r.id,
                     missing=", ".join(missing),
+                    missing_zh="、".join(LABELS["rule_section"][m][0] for m in missing),
                 )
             ctx.row(
                 "annotation_rules",

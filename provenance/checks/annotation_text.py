@@ -11,7 +11,7 @@ _TEXTS = {
     ),
     "rule_incomplete": Message(
         en="dataset '{dataset}': rule '{rule}' lacks {missing}",
-        zh="数据集“{dataset}”：规则“{rule}”缺少 {missing}",
+        zh="数据集“{dataset}”：规则“{rule}”缺少{missing_zh}",
     ),
     "risks_uncovered": Message(
         en="dataset '{dataset}': safety rules cover {covered} of 31 risks; missing {missing}",

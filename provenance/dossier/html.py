@@ -19,6 +19,7 @@ from provenance.dossier.eu_html import eu_rows
 from provenance.dossier.figures import figures
 from provenance.pii.classify import ENTITY_ZH
 from provenance.tokens import filing_round
+from provenance.vocabulary import LABELS
 from provenance.vocabulary import label as vocabulary_label
 
 TITLES = {
@@ -174,6 +175,12 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
     def label(domain: str, value: object) -> str:
         return vocabulary_label(domain, value, langs)
 
+    def label_or_value(domain: str, value: object) -> Markup:
+        """A known value by its label; anything else is user data, shown as given."""
+        if str(value) in LABELS.get(domain, {}):
+            return Markup(escape(label(domain, value)))
+        return value_span(value)
+
     def entities(types: list[str], lang: str | None = None) -> str:
         """Entity types by name: Chinese names, English codes."""
         shown = (lang,) if lang else langs
@@ -198,6 +205,7 @@ def render_html(data: dict[str, Any], langs: tuple[str, ...] = ("zh", "en")) -> 
         title=title,
         coverage_label=coverage_label,
         bi=bi,
+        lv=label_or_value,
         v=value_span,
         art=art,
         entities=entities,
