@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from provenance import audit
+from provenance.dossier.browser import FLAGS, chromium
 from provenance.dossier.export import export, verify
 from tests.conftest import Corpus, cli
 
@@ -210,33 +211,15 @@ def test_diff_between_runs(corpus: Corpus, tmp_path: Path) -> None:
     assert "findings opened" in table.stdout
 
 
-def _chromium() -> str | None:
-    return (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-
-
 def test_dossier_renders_offline_in_headless_chromium(bundle: Path, tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium()
     if browser is None:
         if os.environ.get("CI"):
             pytest.fail(
                 "chromium is not installed: .ci/run installs Debian's chromium and fonts-noto-cjk"
             )
         pytest.skip("chromium not installed on this machine")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
+    flags = [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
     url = (bundle / "dossier.html").as_uri()
 
     def requests(page: str, log: Path) -> list[tuple[str, str]]:
