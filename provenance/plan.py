@@ -22,42 +22,9 @@ import pyarrow.parquet as pq
 
 from provenance.manifest import LoadedManifest
 from provenance.manifest.paths import Entry, compile_glob, forget_resolved, glob_match, inside, walk
+from provenance.shard import Shard, detect_format
 
-_COMPRESSION = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
-_FORMATS = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "text",
-    ".text": "text",
-    ".md": "text",
-}
-
-
-@dataclass(frozen=True)
-class Shard:
-    """A unit of work: everything a worker needs to read it, picklable."""
-
-    shard_id: str
-    file_id: str
-    source_id: str
-    path: str
-    format: str
-    compression: str | None
-    part: int
-    row_groups: tuple[int, ...] | None
-    text_field: str
-    id_field: str | None
-    url_field: str | None
-    time_field: str | None
-    delimiter: str = ","
-    #: the shard's share of its source's bytes on disk: how much of a per-source sample it
-    #: draws (provenance.pii.sampling), known before any worker reads anything
-    share: float = 1.0
+__all__ = ["Plan", "PlannedFile", "Shard", "detect_format", "file_id_for", "make_plan"]
 
 
 @dataclass
@@ -91,16 +58,6 @@ class Plan:
     def shards(self) -> list[Shard]:
         """All shards in a stable order."""
         return [s for f in self.files for s in f.shards]
-
-
-def detect_format(name: str) -> tuple[str | None, str | None]:
-    """``web.jsonl.gz`` → ``("jsonl", "gzip")``; unknown extension → ``(None, compression)``."""
-    suffixes = [s.lower() for s in Path(name).suffixes]
-    compression = _COMPRESSION.get(suffixes[-1]) if suffixes else None
-    if compression:
-        suffixes = suffixes[:-1]
-    fmt = _FORMATS.get(suffixes[-1]) if suffixes else None
-    return fmt, compression
 
 
 def file_id_for(root_id: str, relpath: str) -> str:

@@ -107,6 +107,8 @@ def print_summary(console: Console, result: RunResult) -> None:
             + (f" ({result.shards_resumed} resumed)" if result.shards_resumed else "")
         )
     )
+    if result.profile_line:  # where the time went (runs.profile)
+        console.print(styled((result.profile_line, "dim")))
     verdict = "PASS — no blocking findings" if result.exit_code == 0 else "FAIL — blocking findings"
     console.print(styled((verdict, "bold"), f" · exit code {result.exit_code}"))
     console.print(styled("Dossier: ", (str(result.db_path), "bold"), f" (run {result.run_id})"))

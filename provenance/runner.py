@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import secrets
 import signal
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from provenance.manifest import LoadedManifest, load_manifest
 from provenance.pii.protect import load_key, using_key
 from provenance.pipeline import Pipeline, load_pipeline, with_pii_mode
 from provenance.plan import Plan, make_plan
+from provenance.profile import ScanProfile
 from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
 
@@ -73,6 +75,9 @@ class RunResult:
     exit_code: int
     fail_on: str
     findings: list[Finding] = field(default_factory=list)
+    #: where the time went (``runs.profile``; :class:`provenance.profile.ScanProfile`)
+    profile: dict[str, Any] = field(default_factory=dict)
+    profile_line: str = ""
     shards_total: int = 0
     shards_resumed: int = 0
     files: int = 0
@@ -166,7 +171,8 @@ def audit(
         run_id = open_run(store, lm, pipe, plan, config, resume, new_run_id())
         try:
             with using_key(pii_key):
-                return _execute(store, run_id, lm, pipe, plan, runner, progress, pii_key)
+                profile = ScanProfile(executor, workers)
+                return _execute(store, run_id, lm, pipe, plan, runner, progress, pii_key, profile)
         except BaseException as exc:
             progress.stop()
             # DuckDB turns a SIGINT that lands inside a query into InterruptException
@@ -194,6 +200,7 @@ def _execute(
     runner: Any,
     progress: Progress,
     pii_key: bytes,
+    profile: ScanProfile,
 ) -> RunResult:
     done = store.done_shards(run_id)
     todo = [s for s in plan.shards if s.shard_id not in done]
@@ -227,13 +234,21 @@ def _execute(
             "invalid_utf8": rs.invalid_utf8,
             "bytes_on_disk": rs.bytes_on_disk,
             "sha256": rs.sha256,
+            "worker": result.timing.worker if result.timing else None,
+            "scan_seconds": result.timing.seconds if result.timing else None,
+            "startup_seconds": result.timing.startup if result.timing else None,
         }
+        t0 = time.perf_counter()
         store.commit_shard(run_id, marker, result.tables if result.status == "ok" else {})
+        profile.shard(result, time.perf_counter() - t0)
         progress.advance(result)
         _fault(committed)
+    profile.scanned()
     progress.stop()
     progress.phase("running checks")
     done_checks = conclude(store, run_id, lm, plan, pipe)
+    profile.checked()
+    profile.record(store, run_id)
     findings, exit_code = done_checks.findings, done_checks.exit_code
     file_status = store.file_summary(run_id)
     unreadable = sum(1 for s in file_status.values() if s[0] == "error") + sum(
@@ -250,4 +265,6 @@ def _execute(
         shards_resumed=len(plan.shards) - len(todo),
         files=len(plan.files),
         unreadable_files=unreadable,
+        profile=profile.summary(),
+        profile_line=profile.line(),
     )

@@ -35,13 +35,15 @@ CREATE TABLE runs (
   exit_code       INTEGER,
   error           VARCHAR,
   algorithm_description_zh VARCHAR,
-  declared        JSON
+  declared        JSON,
+  profile         JSON
 );
 COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
 COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings, executor and worker count, and the licence data versions (license_data: SPDX list, ScanCode index), as JSON.';
 COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
 COMMENT ON COLUMN runs.algorithm_description IS 'Art. 19 algorithm mechanism as declared (service.algorithm_description): the English text, or the only text when one was given without a language.';
 COMMENT ON COLUMN runs.algorithm_description_zh IS 'The Chinese text of a bilingual service.algorithm_description {zh, en}.';
+COMMENT ON COLUMN runs.profile IS 'Where the time went (not evidence; may differ between identical runs), as JSON: executor, workers, shards/records/MB scanned, scan_seconds, checks_seconds, mb_per_second_per_worker, worker_busy_share, coordinator_busy_share (share of the scan wall time the single writer spent committing), worker_startup_seconds_max/mean. A resumed run counts the shards it scanned.';
 COMMENT ON COLUMN runs.declared IS 'Manifest facts no other table holds, as JSON: provider (name, contact, country), service, eu_summary (the EU AI Act summary fields).';
 COMMENT ON COLUMN runs.exit_code IS '0 = no blocking finding, 1 = blocking findings (severity at or above the pipeline fail_on).';
 
@@ -143,9 +145,15 @@ CREATE TABLE shards (
   invalid_utf8 BIGINT,
   bytes_on_disk BIGINT,
   sha256      VARCHAR,
-  finished_at TIMESTAMP NOT NULL
+  finished_at TIMESTAMP NOT NULL,
+  worker      VARCHAR,
+  scan_seconds DOUBLE,
+  startup_seconds DOUBLE
 );
 COMMENT ON TABLE shards IS 'Completion markers: a shard listed here was read and its scanners'' results committed with it; a resumed run skips it. status: ok / error (unreadable: see error). records, malformed, invalid_utf8, sha256 are what the reader saw (sha256 on part 0 only).';
+COMMENT ON COLUMN shards.worker IS 'host:pid of the process that scanned the shard.';
+COMMENT ON COLUMN shards.scan_seconds IS 'Wall seconds the worker spent reading and scanning the shard.';
+COMMENT ON COLUMN shards.startup_seconds IS 'On the first shard a worker process scanned: its start-up (process start, imports, analyzer and NER warm-up) in seconds; NULL on its other shards. For an in-process run, the warm-up only.';
 
 -- BEGIN generated: shard tables, from the scanners' declared outputs (make docs)
 CREATE TABLE file_stats (

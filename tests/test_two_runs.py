@@ -17,6 +17,7 @@ from provenance import audit
 from provenance.checks.base import VIEW_PREFIX
 from provenance.checks.neardup import candidate_pairs
 from provenance.errors import InternalError
+from provenance.profile import TIMING_COLUMNS
 from provenance.shingles import band_hashes
 from provenance.store import Store
 from tests.conftest import Corpus, write_jsonl
@@ -149,8 +150,8 @@ def run_rows(db: Path, run_id: str) -> dict[str, list[tuple[Any, ...]]]:
                 for r in con.execute(
                     "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
                     "AND column_name NOT IN ('run_id', 'finding_id', 'finished_at') "
-                    "ORDER BY column_index",
-                    [table],
+                    "AND NOT list_contains(?, column_name) ORDER BY column_index",
+                    [table, list(TIMING_COLUMNS)],
                 ).fetchall()
             ]
             select = ", ".join(f'"{c}"' for c in cols)

@@ -9,19 +9,37 @@ reader or a scanner, is a bug and propagates (the run fails, resumable).
 
 from __future__ import annotations
 
+import os
+import socket
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import pyarrow as pa
 
 from provenance.errors import InternalError, ShardError, safe_error
 from provenance.pii.keys import BatchGuard, analyzer_for, pii_settings
 from provenance.pii.protect import using_key
-from provenance.pipeline import ScannerSpec
-from provenance.plan import Shard
 from provenance.readers import ReadStats, ShardReader
 from provenance.scanners import SCANNERS, ShardContext
+from provenance.shard import Shard
+
+if TYPE_CHECKING:  # the pipeline module imports every check: a worker needs none of them
+    from provenance.pipeline import ScannerSpec
+
+
+@dataclass(frozen=True)
+class ShardTiming:
+    """Where and how long a shard ran: what the run's profile (``shards`` columns) is made of."""
+
+    #: ``host:pid`` of the process that scanned it
+    worker: str
+    #: wall seconds inside :func:`process_shard`
+    seconds: float
+    #: the worker's start-up (process start, imports and warm-up, to ready), reported with the
+    #: first shard a process scans and None afterwards; for an in-process run, the warm-up only
+    startup: float | None = None
 
 
 @dataclass
@@ -33,6 +51,7 @@ class ShardResult:
     error: str | None
     stats: ReadStats
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    timing: ShardTiming | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +73,60 @@ def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
     )
 
 
+class _ThisProcess:
+    """Per-process state: which jobs are warmed up, and the start-up not yet reported."""
+
+    warm: ClassVar[list[ShardJob]] = []  # compared by value: a job's settings are dicts (not hashable)
+    startup: ClassVar[float | None] = None
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux /proc; elsewhere 0: only the warm-up counts)."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            ticks = int(fh.read().rsplit(b")", 1)[1].split()[19])
+        with open("/proc/uptime", "rb") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, uptime - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def warm_up(job: ShardJob, *, in_process: bool = False) -> float:
+    """Build once per process what every shard of ``job`` reuses — the scanners' settings, the
+    PII analyzer (presidio's recognizers) and, when names are looked for, the NER engines — so
+    the first shard does not pay for it and the start-up is measured apart from scanning.
+    Returns this process's start-up in seconds (warm-up only when ``in_process``)."""
+    t0 = time.perf_counter()
+    if job not in _ThisProcess.warm:
+        with using_key(job.pii_key):
+            for s in job.scanners:
+                SCANNERS[s.name](SCANNERS[s.name].Settings.model_validate(s.settings))
+        settings = pii_settings(job.scanners)
+        if any(s.name == "personal_information" for s in job.scanners):
+            analyzer_for(settings)[0]()
+            if settings.get("names", "sampled") != "off":
+                from provenance.pii.ner import ner_analyzer
+
+                ner_analyzer()
+        _ThisProcess.warm.append(job)
+    startup = time.perf_counter() - t0 if in_process else _process_age()
+    _ThisProcess.startup = startup
+    return startup
+
+
 def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
     """Read ``shard`` once; run every scanner over the same batches, under the job's PII key."""
     if not job.pii_key:
         raise InternalError("shard job without the audit's PII key")
+    t0 = time.perf_counter()
     with using_key(job.pii_key):
-        return _process(shard, job)
+        result = _process(shard, job)
+    startup, _ThisProcess.startup = _ThisProcess.startup, None  # reported once
+    result.timing = ShardTiming(
+        f"{socket.gethostname()}:{os.getpid()}", time.perf_counter() - t0, startup
+    )
+    return result
 
 
 def _process(shard: Shard, job: ShardJob) -> ShardResult:

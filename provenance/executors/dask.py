@@ -9,12 +9,26 @@ At most ``2 × workers`` shards are in flight, so results stream back to the sin
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from provenance.errors import BadInput
-from provenance.executors.base import ShardJob, ShardResult, process_shard
-from provenance.plan import Shard
+from provenance.executors.base import ShardJob, ShardResult, process_shard, warm_up
+from provenance.shard import Shard
+
+
+def _warm(job: ShardJob, per_host: dict[str, int], attached: bool, dask_worker: Any) -> float:
+    """On a worker: fit Arrow's threads to the worker's share of its machine's cores and build
+    what every shard reuses (the PII analyzer, the NER engines) once, before the first shard.
+    (A worker that joins the cluster later builds them with its first shard.)"""
+    import pyarrow as pa
+
+    # client.run passes the worker as ``dask_worker`` (its address names its host)
+    host = dask_worker.address.rsplit(":", 1)[0].split("://")[-1]
+    pa.set_cpu_count(max(1, (os.cpu_count() or 1) // max(1, per_host.get(host, 1))))
+    # a worker of a cluster we attached to may be hours old: count its warm-up only
+    return warm_up(job, in_process=attached)
 
 
 class DaskExecutor:
@@ -55,6 +69,11 @@ class DaskExecutor:
         client, cluster = self._client()
         try:
             job_ref = client.scatter(job, broadcast=True)
+            per_host: dict[str, int] = {}
+            for w in client.scheduler_info()["workers"].values():
+                per_host[w["host"]] = per_host.get(w["host"], 0) + 1
+            # long-lived workers are warmed up once, in parallel, before any shard is sent
+            client.run(_warm, job, per_host, bool(self.address))
             first = [
                 client.submit(process_shard, s, job_ref, pure=False)
                 for s in (next(todo, None) for _ in range(2 * self.workers))

@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from provenance.executors.base import ShardJob, ShardResult, process_shard
-from provenance.plan import Shard
+from provenance.executors.base import ShardJob, ShardResult, process_shard, warm_up
+from provenance.shard import Shard
 
 
 def _exit_when_gone(coordinator: int) -> None:
@@ -46,10 +46,22 @@ def _exit_when_gone(coordinator: int) -> None:
     os._exit(1)
 
 
-def _worker_init(coordinator: int) -> None:
-    """Runs first in every worker: ignore Ctrl-C, die with the coordinator."""
+def threads_per_worker(workers: int) -> int:
+    """Arrow's threads for each of ``workers`` processes, so that together they fit the cores:
+    Arrow's JSON reader and compute kernels use every core from one process by default, and N
+    such processes on N cores fight over them (measured: benchmarks/scale.py)."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _worker_init(coordinator: int, job: ShardJob, threads: int) -> None:
+    """Runs first in every worker: ignore Ctrl-C, die with the coordinator, fit the cores, and
+    build what every shard reuses (:func:`warm_up`) before the first shard arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_when_gone, args=(coordinator,), daemon=True).start()
+    import pyarrow as pa
+
+    pa.set_cpu_count(threads)
+    warm_up(job)
 
 
 class LocalExecutor:
@@ -62,15 +74,17 @@ class LocalExecutor:
         """Yield results as shards finish; at most ``2 × workers`` shards in flight."""
         todo = list(shards)
         if self.workers == 1 or len(todo) <= 1:
+            if todo:
+                warm_up(job, in_process=True)
             for shard in todo:
                 yield process_shard(shard, job)
             return
         ctx = mp.get_context("forkserver")
         pool = ProcessPoolExecutor(
-            max_workers=self.workers,
+            max_workers=min(self.workers, len(todo)),
             mp_context=ctx,
             initializer=_worker_init,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), job, threads_per_worker(self.workers)),
         )
         finished = False
         try:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from provenance.pii.custom import CustomPattern
     from provenance.pii.fast import FastAnalyzer
     from provenance.pipeline import ScannerSpec
-    from provenance.plan import Shard
+    from provenance.shard import Shard
 
 SEP = "~"
 HASH_HEX = 16

@@ -19,11 +19,11 @@ from typing import Any
 import pyarrow as pa
 
 from provenance.errors import CorruptShard, ShardError
-from provenance.plan import Shard, detect_format
 from provenance.readers.base import SCHEMA, ReadStats
 from provenance.readers.lines import LineFormats
 from provenance.readers.parquet import ParquetFormat
 from provenance.readers.streams import HashingReader, decompressed, stream_damage
+from provenance.shard import Shard, detect_format
 
 __all__ = ["SCHEMA", "ReadStats", "ShardReader", "read_records"]
 

@@ -12,8 +12,8 @@ from typing import Any
 import pyarrow as pa
 
 from provenance.errors import CorruptShard
-from provenance.plan import Shard
 from provenance.readers.streams import as_str, dig
+from provenance.shard import Shard
 
 SCHEMA = pa.schema(
     [

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
-from provenance.plan import Shard
 from provenance.readers import ReadStats
+from provenance.shard import Shard
 from provenance.tables import Output
 
 
