@@ -17,7 +17,6 @@ from typing import Any
 from provenance.executors import ShardResult
 from provenance.store import Store
 
-
 #: columns that say how long and where, not what was found: they differ between identical runs
 #: (comparisons of runs leave them out)
 TIMING_COLUMNS = ("worker", "scan_seconds", "startup_seconds", "profile")
