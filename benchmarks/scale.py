@@ -87,7 +87,7 @@ def run(manifest: Path, db: Path, executor: str, workers: int, pii_mode: str) ->
             "SELECT run_id, profile FROM runs ORDER BY started_at DESC LIMIT 1"
         ).fetchone()
         findings = con.execute(
-            "SELECT code, subject_type, subject_id, count(*) FROM findings WHERE run_id = ? "
+            "SELECT code, subject_kind, subject_id, count(*) FROM findings WHERE run_id = ? "
             "GROUP BY ALL ORDER BY ALL",
             [run_id],
         ).fetchall()

@@ -47,6 +47,7 @@ class Pipeline:
     checks: list[Check]
     scanners: list[ScannerSpec]
     severity: dict[str, Severity] = field(default_factory=dict)
+    shard_bytes: int = 128 << 20
 
     def config(self) -> dict[str, Any]:
         """Resolved settings, recorded with the run."""
@@ -54,7 +55,11 @@ class Pipeline:
             "pipeline": self.name,
             "pipeline_path": str(self.path),
             "fail_on": self.fail_on,
-            "reader": {"batch_rows": self.batch_rows, "shard_rows": self.shard_rows},
+            "reader": {
+                "batch_rows": self.batch_rows,
+                "shard_rows": self.shard_rows,
+                "shard_bytes": self.shard_bytes,
+            },
             "checks": {c.name: c.settings.model_dump() for c in self.checks},
             "scanners": {s.name: s.settings for s in self.scanners},
             "severity": self.severity,
@@ -216,7 +221,12 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
         )
     reader = doc.get("reader", {})
     batch_rows, shard_rows = reader.get("batch_rows", 8192), reader.get("shard_rows", 1_000_000)
-    for key, value in (("batch_rows", batch_rows), ("shard_rows", shard_rows)):
+    shard_bytes = reader.get("shard_bytes", 128 << 20)
+    for key, value in (
+        ("batch_rows", batch_rows),
+        ("shard_rows", shard_rows),
+        ("shard_bytes", shard_bytes),
+    ):
         if not isinstance(value, int) or value < 1:
             problems.append(Problem(file, f"reader.{key}", "must be a positive integer"))
     check_settings = _steps("checks", "check", CHECKS, doc, file, problems)
@@ -240,6 +250,7 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
         fail_on=fail_on,
         batch_rows=batch_rows,
         shard_rows=shard_rows,
+        shard_bytes=shard_bytes,
         checks=checks,
         scanners=scanners,
         severity=severity,

@@ -1,7 +1,9 @@
 """Plan a run: expand each source's globs into files, and files into shards.
 
-A shard is a whole file, or a row-group range of a large Parquet file, so that a worker reads
-it once and every scanner sees the same batches. Shard ids are stable (derived from the file's
+A shard is a whole file, a row-group range of a large Parquet file, or a byte range of whole
+lines of a large uncompressed JSONL or text file (``shard_rows`` / ``shard_bytes`` of the
+pipeline's ``[reader]``), so that workers share large files and a worker reads its part once,
+every scanner seeing the same batches. Shard ids are stable (derived from the file's
 place under its root and the part number), which is what lets a resumed run skip finished ones.
 
 Each root is listed once (:func:`provenance.manifest.paths.walk`: no symbolic link to a folder
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -102,25 +105,37 @@ def _evidence_paths(lm: LoadedManifest) -> set[Path]:
 
 
 def _shards_for(
-    pf: PlannedFile, spec_fields: dict[str, str | None], shard_rows: int
+    pf: PlannedFile, spec_fields: dict[str, str | None], shard_rows: int, shard_bytes: int
 ) -> list[Shard]:
     groups: list[tuple[int, ...] | None] = [None]
-    if pf.format == "parquet" and pf.compression is None:
+    ranges: list[tuple[int, int] | None] = [None]
+    if pf.format in ("jsonl", "text") and pf.compression is None and pf.bytes > shard_bytes:
+        # a large file is shared by workers in byte ranges of whole lines (readers/ranges.py);
+        # CSV is not: a quoted field may hold a newline, so a cut could fall inside a record
+        n = -(-pf.bytes // shard_bytes)
+        cuts = [pf.bytes * i // n for i in range(n + 1)]
+        ranges = list(itertools.pairwise(cuts))
+        groups = [None] * n
+    elif pf.format == "parquet" and pf.compression is None:
         try:
             meta = pq.ParquetFile(pf.path).metadata
         except Exception:  # unreadable footer: one shard, and the reader records the error
             meta = None
-        if meta is not None and meta.num_rows > shard_rows and meta.num_row_groups > 1:
-            groups, rows = [], 0
+        if meta is not None and meta.num_row_groups > 1:
+            # split by rows and by bytes, whichever is reached first
+            groups, rows, size = [], 0, 0
             current: list[int] = []
             for g in range(meta.num_row_groups):
-                n = meta.row_group(g).num_rows
-                if current and rows + n > shard_rows:
+                rg = meta.row_group(g)
+                n = rg.num_rows
+                b = sum(rg.column(c).total_compressed_size for c in range(rg.num_columns))
+                if current and (rows + n > shard_rows or size + b > shard_bytes):
                     groups.append(tuple(current))
-                    current, rows = [], 0
+                    current, rows, size = [], 0, 0
                 current.append(g)
-                rows += n
+                rows, size = rows + n, size + b
             groups.append(tuple(current))
+            ranges = [None] * len(groups)
     return [
         Shard(
             shard_id=f"{pf.file_id}:{part}",
@@ -136,8 +151,9 @@ def _shards_for(
             url_field=spec_fields["url_field"],
             time_field=spec_fields["time_field"],
             delimiter="\t" if ".tsv" in [x.lower() for x in pf.path.suffixes] else ",",
+            byte_range=br,
         )
-        for part, rg in enumerate(groups)
+        for part, (rg, br) in enumerate(zip(groups, ranges, strict=True))
     ]
 
 
@@ -167,7 +183,9 @@ def _matches(entries: list[Entry], keys: list[tuple[str, ...]], glob: str) -> li
     return out
 
 
-def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
+def make_plan(
+    lm: LoadedManifest, shard_rows: int = 1_000_000, shard_bytes: int = 128 << 20
+) -> Plan:
     """Expand globs into files and shards; record orphans, double claims and empty globs."""
     forget_resolved()
     claimed: dict[Path, PlannedFile] = {}
@@ -221,7 +239,7 @@ def make_plan(lm: LoadedManifest, shard_rows: int = 1_000_000) -> Plan:
                         "(optionally .gz/.zst), or set files[].format"
                     )
                 else:
-                    pf.shards = _shards_for(pf, spec.model_dump(), shard_rows)
+                    pf.shards = _shards_for(pf, spec.model_dump(), shard_rows, shard_bytes)
                 claimed[key] = pf
                 files.append(pf)
     _set_shares(files)

@@ -160,7 +160,7 @@ def audit(
     workers = workers or min(os.cpu_count() or 1, 8)
     runner = make_executor(executor, workers, scheduler)
     progress.phase("planning shards")
-    plan = make_plan(lm, shard_rows=pipe.shard_rows)
+    plan = make_plan(lm, shard_rows=pipe.shard_rows, shard_bytes=pipe.shard_bytes)
     from provenance.licenses import data_versions  # licence data shapes verdicts: record it
 
     pii_key = load_key()  # resolved once, here: every worker scans under this key

@@ -44,6 +44,9 @@ class Shard:
     #: the shard's share of its source's bytes on disk: how much of a per-source sample it
     #: draws (provenance.pii.sampling), known before any worker reads anything
     share: float = 1.0
+    #: a part of a large uncompressed JSONL or text file: the lines whose first byte lies in
+    #: [start, end) (provenance.readers.ranges); None for a whole file or row groups
+    byte_range: tuple[int, int] | None = None
 
 
 def detect_format(name: str) -> tuple[str | None, str | None]:

@@ -20,7 +20,7 @@ _SAMPLE_BYTES = 1 << 20  # longer lines are not sampled
 class JsonlBlocks(ReaderBase):
     """The JSONL fast path."""
 
-    def _jsonl_blocks(self, stream: io.BufferedReader) -> Iterator[pa.RecordBatch]:
+    def _jsonl_blocks(self, stream: io.BufferedReader, base: int = 0) -> Iterator[pa.RecordBatch]:
         """Parse JSONL a block at a time with Arrow's C++ reader.
 
         A block that Arrow cannot take whole — a malformed line, invalid UTF-8, a blank line
@@ -31,7 +31,7 @@ class JsonlBlocks(ReaderBase):
         fields = self._fields()
         schema = pa.schema([(name, pa.string()) for name in sorted(set(fields.values()))])
         opts = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
-        base = 0  # lines before the current block
+        # ``base``: lines before the current block (a part of a split file starts later)
         parts: list[bytes] = []  # an unfinished line carried into the next read
         carried = 0
         skipping = False  # inside an over-long line

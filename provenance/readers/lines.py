@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 
 from provenance.errors import ShardError
 from provenance.readers.base import MAX_RECORD_BYTES
 from provenance.readers.jsonl import JsonlBlocks
+from provenance.readers.ranges import LineRange
 from provenance.readers.streams import CHUNK, HashingReader, decompressed, stream_damage
 
 # The csv module's default field limit is 128 KiB, so a long article in one CSV cell was
@@ -26,9 +27,10 @@ _CR = "\ufdd0"
 class LineFormats(JsonlBlocks):
     """Readers of line-oriented files, compressed or not."""
 
-    def _raw_lines(self, stream: io.BufferedReader) -> Iterator[tuple[int, bytes]]:
-        """Numbered lines; over-long ones skipped (counted), the line damage cut dropped."""
-        lineno = 0
+    def _raw_lines(self, stream: io.BufferedReader, base: int = 0) -> Iterator[tuple[int, bytes]]:
+        """Numbered lines (``base`` lines precede the stream); over-long ones skipped (counted),
+        the line damage cut dropped."""
+        lineno = base
         while raw := stream.readline(MAX_RECORD_BYTES + 1):
             lineno += 1
             if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
@@ -42,11 +44,14 @@ class LineFormats(JsonlBlocks):
                 return
             yield lineno, raw
 
-    def _lines(self, stream: io.BufferedReader) -> Iterator[tuple[int, str]]:
+    def _lines(self, stream: io.BufferedReader, base: int = 0) -> Iterator[tuple[int, str]]:
         """Decoded, numbered lines of ``stream``."""
-        yield from self._decode(self._raw_lines(stream))
+        yield from self._decode(self._raw_lines(stream, base))
 
     def _line_based(self, fmt: str) -> Iterator[pa.RecordBatch]:
+        if self.shard.byte_range is not None:
+            yield from self._line_range(fmt, *self.shard.byte_range)
+            return
         with open(self.shard.path, "rb") as fh:
             raw = HashingReader(fh)
             stream = decompressed(raw, self.shard.compression)
@@ -61,6 +66,24 @@ class LineFormats(JsonlBlocks):
             raw.drain()
             self.stats.bytes_on_disk = raw.count
             self.stats.sha256 = raw.hash.hexdigest()
+
+    def _line_range(self, fmt: str, start: int, end: int) -> Iterator[pa.RecordBatch]:
+        """One part of a large uncompressed JSONL or text file (provenance.readers.ranges).
+        Part 0 also hashes the whole file and reports its size, as for a file read whole."""
+        with open(self.shard.path, "rb") as fh:
+            part = LineRange(fh, start, end)
+            stream = io.BufferedReader(cast(Any, part), CHUNK)
+            if fmt == "jsonl" and not any("." in f for f in self._fields().values()):
+                yield from self._jsonl_blocks(stream, part.lines_before)
+            else:
+                lines = self._lines(stream, part.lines_before)
+                yield from self._rows_to_batches(self._json_or_text(lines, fmt))
+            if start == 0:
+                fh.seek(0)
+                raw = HashingReader(fh)
+                raw.drain()
+                self.stats.bytes_on_disk = raw.count
+                self.stats.sha256 = raw.hash.hexdigest()
 
     def _csv_rows(
         self, lines: Iterator[tuple[int, str]]
