@@ -29,10 +29,10 @@ demo: $(STAMP)
 	  rm -rf out/demo-dossier; $(BIN)/provenance export --db $(DEMO_DB) --run $$run --out out/demo-dossier >/dev/null && \
 	  echo "Regulator bundle: out/demo-dossier/ (open dossier.html; check with: $(BIN)/provenance verify out/demo-dossier)"
 
-## test: the whole suite (lint and type checks included), one pytest worker per core; a test
-## module stays on one worker (--dist loadscope) so its fixtures (a demo audit) are built once.
+## test: the whole suite (lint and type checks included), one pytest worker per core (tests are
+## dealt out one at a time: grouping a module on one worker left its slowest module as a tail).
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -q -n auto --dist loadscope
+	$(BIN)/pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check provenance tests examples benchmarks
