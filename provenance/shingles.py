@@ -172,11 +172,11 @@ def signatures(batch: ShingleBatch, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def band_hashes(sig: np.ndarray, bands: int) -> np.ndarray:
     """One 63-bit hash per (record, band) of ``rows = num_perm // bands`` signature values."""
     rows = sig.shape[1] // bands
-    out = np.empty((sig.shape[0], bands), dtype=np.int64)
-    for j in range(bands):
-        part = sig[:, j * rows : (j + 1) * rows].astype(np.uint64)
-        h = np.full(sig.shape[0], np.uint64(0xCBF29CE484222325), dtype=np.uint64)
-        for c in range(rows):
-            h = (h ^ part[:, c]) * np.uint64(0x100000001B3)
-        out[:, j] = (h >> np.uint64(1)).astype(np.int64)
-    return out
+    # FNV-1a over each band's values, all bands at once: a loop over the rows of a band only
+    # (4 numpy steps, not 128), since the partitioned reduce hashes every record's bands
+    part = sig[:, : bands * rows].reshape(sig.shape[0], bands, rows)
+    h = np.full((sig.shape[0], bands), np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+    for c in range(rows):
+        h ^= part[:, :, c]
+        h *= np.uint64(0x100000001B3)
+    return (h >> np.uint64(1)).astype(np.int64)
