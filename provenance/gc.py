@@ -7,7 +7,8 @@ What is kept (README "What a dossier keeps per run"):
 * older complete runs: their run-level evidence (:data:`RUN_LEVEL`) — enough for ``runs``,
   ``diff``, the views and the JSON/HTML dossier — but not the per-record and per-shard tables
   (:data:`RECORD_LEVEL`), whose figures were reduced into ``stats``, ``pii_summary``,
-  ``files`` and ``findings`` when the run committed;
+  ``files`` and ``findings`` when the run committed (a partitioned run's Parquet parts beside
+  the dossier, ``<dossier>.parts/<run_id>``, are deleted with them);
 * failed or interrupted runs older than the newest complete run: removed entirely (a newer
   complete run supersedes them; resuming them would no longer be possible anyway).
 
@@ -22,10 +23,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from provenance.errors import BadInput
+from provenance.reduce.parts import parts_dir
 from provenance.sqlguard import catalog_ident, ident
 from provenance.store import Store, utcnow
 
@@ -158,6 +161,8 @@ def collect(db: str | Path, keep: int, dry_run: bool = False) -> GcResult:
             tmp.unlink(missing_ok=True)  # the original was never touched
             raise
         os.replace(tmp, path)  # atomic: readers see the old file or the new one, never neither
+    for run_id in plan.trimmed + plan.removed:  # per-record parts of a partitioned run
+        shutil.rmtree(parts_dir(path, run_id), ignore_errors=True)
     return GcResult(plan, before, _file_bytes(path), False)
 
 

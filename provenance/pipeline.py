@@ -23,7 +23,17 @@ from provenance.findings import SEVERITIES, Severity
 from provenance.resources import pipeline_dir
 from provenance.scanners import SCANNERS
 
-_TOP_KEYS = {"pipeline", "reader", "checks", "scanners", "severity"}
+_TOP_KEYS = {"pipeline", "reader", "reduce", "checks", "scanners", "severity"}
+#: the numeric settings of [reader] and [reduce], with their defaults (each a positive integer)
+SIZES: dict[tuple[str, str], int] = {
+    ("reader", "batch_rows"): 8192,  # records per Arrow batch handed to scanners
+    ("reader", "shard_rows"): 1_000_000,  # Parquet: split by row group above this many rows
+    ("reader", "shard_bytes"): 128 << 20,  # split larger files (JSONL/text by lines, Parquet)
+    # above this many bytes of planned data, per-record tables go to Parquet parts beside the
+    # dossier (provenance/reduce/parts.py), in this many LSH band partitions
+    ("reduce", "partition_above_bytes"): 10_000_000_000,
+    ("reduce", "partitions"): 64,
+}
 
 
 @dataclass
@@ -47,7 +57,9 @@ class Pipeline:
     checks: list[Check]
     scanners: list[ScannerSpec]
     severity: dict[str, Severity] = field(default_factory=dict)
-    shard_bytes: int = 128 << 20
+    shard_bytes: int = SIZES["reader", "shard_bytes"]
+    partition_above_bytes: int = SIZES["reduce", "partition_above_bytes"]
+    partitions: int = SIZES["reduce", "partitions"]
 
     def config(self) -> dict[str, Any]:
         """Resolved settings, recorded with the run."""
@@ -55,10 +67,9 @@ class Pipeline:
             "pipeline": self.name,
             "pipeline_path": str(self.path),
             "fail_on": self.fail_on,
-            "reader": {
-                "batch_rows": self.batch_rows,
-                "shard_rows": self.shard_rows,
-                "shard_bytes": self.shard_bytes,
+            **{
+                table: {k: getattr(self, k) for (t, k) in SIZES if t == table}
+                for table in ("reader", "reduce")
             },
             "checks": {c.name: c.settings.model_dump() for c in self.checks},
             "scanners": {s.name: s.settings for s in self.scanners},
@@ -219,16 +230,15 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
         problems.append(
             Problem(file, "pipeline.fail_on", f"must be one of {', '.join(SEVERITIES)}")
         )
-    reader = doc.get("reader", {})
-    batch_rows, shard_rows = reader.get("batch_rows", 8192), reader.get("shard_rows", 1_000_000)
-    shard_bytes = reader.get("shard_bytes", 128 << 20)
-    for key, value in (
-        ("batch_rows", batch_rows),
-        ("shard_rows", shard_rows),
-        ("shard_bytes", shard_bytes),
-    ):
-        if not isinstance(value, int) or value < 1:
-            problems.append(Problem(file, f"reader.{key}", "must be a positive integer"))
+    sizes: dict[str, int] = {}
+    for table in ("reader", "reduce"):
+        given, known = doc.get(table, {}), [k for t, k in SIZES if t == table]
+        for key in sorted(set(given) - set(known)):
+            problems.append(Problem(file, f"{table}.{key}", f"unknown; valid: {', '.join(known)}"))
+        for key in known:
+            sizes[key] = value = given.get(key, SIZES[table, key])
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(Problem(file, f"{table}.{key}", "must be a positive integer"))
     check_settings = _steps("checks", "check", CHECKS, doc, file, problems)
     checks: list[Check] = [CHECKS[name](settings) for name, settings in check_settings]
     scanner_settings = _steps("scanners", "scanner", SCANNERS, doc, file, problems)
@@ -248,9 +258,7 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
         path=path.resolve(),
         description=str(meta.get("description", "")),
         fail_on=fail_on,
-        batch_rows=batch_rows,
-        shard_rows=shard_rows,
-        shard_bytes=shard_bytes,
+        **sizes,
         checks=checks,
         scanners=scanners,
         severity=severity,

@@ -34,6 +34,7 @@ from provenance.pii.protect import load_key, using_key
 from provenance.pipeline import Pipeline, load_pipeline, with_pii_mode
 from provenance.plan import Plan, make_plan
 from provenance.profile import ScanProfile
+from provenance.reduce.parts import PartsSpec, partitioning, reduce_config
 from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
 
@@ -167,12 +168,17 @@ def audit(
     config = {**pipe.config(), "workers": workers, "executor": executor}
     config["license_data"] = data_versions()
     config["inputs"] = run_inputs(lm, pipe, pii_key)
+    rid = resume or new_run_id()
+    parts = partitioning(pipe, plan, db_path, rid)
+    config["reduce"] = {**config["reduce"], **reduce_config(parts)}
     with Store(db_path) as store:
-        run_id = open_run(store, lm, pipe, plan, config, resume, new_run_id())
+        run_id = open_run(store, lm, pipe, plan, config, resume, rid)
         try:
             with using_key(pii_key):
                 profile = ScanProfile(executor, workers)
-                return _execute(store, run_id, lm, pipe, plan, runner, progress, pii_key, profile)
+                return _execute(
+                    store, run_id, lm, pipe, plan, runner, progress, pii_key, profile, parts
+                )
         except BaseException as exc:
             progress.stop()
             # DuckDB turns a SIGINT that lands inside a query into InterruptException
@@ -201,6 +207,7 @@ def _execute(
     progress: Progress,
     pii_key: bytes,
     profile: ScanProfile,
+    parts: PartsSpec | None,
 ) -> RunResult:
     done = store.done_shards(run_id)
     todo = [s for s in plan.shards if s.shard_id not in done]
@@ -216,6 +223,7 @@ def _execute(
         batch_rows=pipe.batch_rows,
         context=context,
         pii_key=pii_key,
+        parts=parts,
     )
     for committed, result in enumerate(runner.run(todo, job), 1):
         rs = result.stats

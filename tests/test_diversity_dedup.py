@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from provenance.resources import pipeline_dir
 from tests.conftest import Corpus, codes, write_jsonl
 
 ZH = "近年来人工智能领域发展迅速受到社会各界广泛关注专家指出城市交通的未来取决于技术创新据报道多地出台政策支持新能源汽车产业发展"
@@ -205,3 +207,34 @@ def test_duplicates_exact_and_near_across_sources(corpus: Corpus, run_audit: Any
     )
     # each of the 5 pairs counts once, as an extra copy in one of the two sources
     assert round(rates["open"] * 30 + rates["mirror"] * 25) == 5
+
+
+def test_a_boilerplate_bucket_above_the_cap_still_makes_one_cluster(
+    corpus: Corpus, run_audit: Any, tmp_path: Path
+) -> None:
+    """A bucket bigger than ``bucket_cap`` is a star around its first record, not all pairs
+    (20,000 copies of a banner ran the all-pairs join out of memory): the cluster is the same."""
+    rng = random.Random(9)
+    banner = [rng.choice(WORDS) for _ in range(120)]
+    rows = []
+    for i in range(40):  # one edited word each, at the end: most bands are shared by all 40
+        words = list(banner)
+        words[-1 - i % 3] = f"edit{i}"
+        rows.append({"text": " ".join(words)})
+    write_jsonl(corpus.root / "data/open/banner.jsonl", rows)
+    manifest = corpus.write()
+    text = (pipeline_dir() / "pretraining.toml").read_text(encoding="utf-8")
+    capped = tmp_path / "capped.toml"
+    capped.write_text(
+        re.sub(r"(?m)^(\[checks\.duplicates\][^\n]*\n)", "\\1bucket_cap = 4\n", text),
+        encoding="utf-8",
+    )
+    assert "bucket_cap = 4" in capped.read_text(encoding="utf-8")
+    query = "SELECT file_id, record_key FROM duplicates WHERE kind = 'near' ORDER BY ALL"
+    _, con = run_audit(manifest)
+    _, capped_con = run_audit(manifest, pipeline=str(capped))
+    members = con.execute(query).fetchall()
+    assert len(members) >= 38
+    assert capped_con.execute(query).fetchall() == members
+    n_clusters = "SELECT count(DISTINCT cluster_id) FROM duplicates WHERE kind = 'near'"
+    assert capped_con.execute(n_clusters).fetchone() == con.execute(n_clusters).fetchone()

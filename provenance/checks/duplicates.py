@@ -43,6 +43,12 @@ class DuplicateSettings(BaseModel):
         0.8, gt=0, le=1, description="Estimated Jaccard that confirms a near duplicate."
     )
     max_pairs: int = Field(5_000_000, ge=1, description="Candidate pairs examined at most.")
+    bucket_cap: int = Field(
+        1000,
+        ge=2,
+        description="An LSH bucket with more records pairs them with its first record only "
+        "(a star, not all pairs): boilerplate shared by thousands of records stays affordable.",
+    )
     report_rate: float = Field(
         0.05, ge=0, le=1, description="Duplicate share that raises a DIV-03 finding."
     )
@@ -90,7 +96,7 @@ class Duplicates(Check):
         if not totals:
             return
         ctx.execute(EXACT_SQL, [EMPTY_HASH])
-        for root, members in near_clusters(ctx.sql, cfg.threshold, cfg.max_pairs):
+        for root, members in near_clusters(ctx.sql, cfg.threshold, cfg.max_pairs, cfg.bucket_cap):
             for fid, key, similarity in members:
                 ctx.row(
                     "duplicates",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,18 +29,44 @@ EMPTY_HASH = int(exact_hashes(pa.array([""], pa.string()))[0])
 # hash: equal slices always meet; a hash collision only adds a candidate that the Jaccard
 # estimate then rejects. Pairs come sorted, so cluster ids (numbered in order of first
 # appearance) are the same in every run.
+# A bucket of n records gives n(n-1)/2 pairs, and boilerplate (a cookie banner, a licence
+# header) puts thousands of records in one bucket: 20,000 of them ran this query out of 16 GiB
+# (benchmarks/scale_sim.py). Above ``bucket_cap`` members a bucket is a star around its first
+# member (by file_id, record_key) instead of a clique, as in provenance/reduce/lsh_parts.py:
+# union-find still joins the whole bucket, each member confirmed against the first.
 CANDIDATES_SQL = """
 WITH rep AS (
     SELECT file_id, record_key FROM run_record_hashes WHERE exact_hash <> ?
     QUALIFY row_number() OVER (PARTITION BY exact_hash ORDER BY file_id, record_key) = 1),
- b AS (
+ p AS (
     SELECT s.file_id, s.record_key, g.band,
            hash(array_slice(s.signature, 1 + g.band * ?, (g.band + 1) * ?)) AS band_key
     FROM run_minhash_signatures s JOIN rep USING (file_id, record_key)
-    CROSS JOIN range(?) g(band))
+    CROSS JOIN range(?) g(band)),
+ shared AS (SELECT band, band_key FROM p GROUP BY ALL HAVING count(*) > 1),
+ b AS MATERIALIZED (
+    SELECT p.*, count(*) OVER (PARTITION BY band, band_key) AS size,
+           row_number() OVER (PARTITION BY band, band_key ORDER BY file_id, record_key) AS pos
+    FROM p SEMI JOIN shared USING (band, band_key)),
+ x AS (SELECT * FROM b WHERE size <= ? OR pos = 1)
 SELECT DISTINCT x.file_id, x.record_key, y.file_id, y.record_key
-FROM b x JOIN b y ON x.band = y.band AND x.band_key = y.band_key
+FROM x JOIN b y ON x.band = y.band AND x.band_key = y.band_key
   AND (x.file_id < y.file_id OR (x.file_id = y.file_id AND x.record_key < y.record_key))
+ORDER BY 1, 2, 3, 4
+LIMIT ?
+"""
+# A partitioned run (provenance/reduce/parts.py): candidates come from the band-hash partitions
+# of its parts, one partition at a time, and keep the pairs of exact-duplicate representatives
+# only. (The single-dossier query drops other copies before bucketing; here a bucket over the cap
+# whose first member is a later copy loses its star: a difference only in capped buckets.)
+PARTS_SQL = "SELECT json_extract_string(config, '$.reduce.parts_dir') FROM run_runs"
+REP_PAIRS_SQL = """
+WITH rep AS (
+    SELECT file_id, record_key FROM run_record_hashes WHERE exact_hash <> ?
+    QUALIFY row_number() OVER (PARTITION BY exact_hash ORDER BY file_id, record_key) = 1)
+SELECT p.a_file, p.a_key, p.b_file, p.b_key FROM read_parquet(?) p
+JOIN rep x ON x.file_id = p.a_file AND x.record_key = p.a_key
+JOIN rep y ON y.file_id = p.b_file AND y.record_key = p.b_key
 ORDER BY 1, 2, 3, 4
 LIMIT ?
 """
@@ -49,8 +76,12 @@ SIGNATURES_SQL = """SELECT file_id, record_key, signature FROM run_minhash_signa
                     WHERE list_contains(?, file_id || chr(31) || record_key)"""
 
 
-def candidate_pairs(sql: Sql, max_pairs: int) -> list[tuple[Any, ...]]:
-    """(file_id, record_key, file_id, record_key) pairs of the run sharing an LSH band."""
+def candidate_pairs(sql: Sql, max_pairs: int, bucket_cap: int = 1000) -> list[tuple[Any, ...]]:
+    """(file_id, record_key, file_id, record_key) pairs of the run sharing an LSH band (a
+    bucket of more than ``bucket_cap`` records pairs its members with its first only)."""
+    parts = sql(PARTS_SQL, [])
+    if parts and parts[0][0]:
+        return _partitioned_pairs(sql, Path(parts[0][0]), max_pairs, bucket_cap)
     width = sql(WIDTH_SQL, [])
     if not width or not width[0][0]:
         return []
@@ -58,7 +89,24 @@ def candidate_pairs(sql: Sql, max_pairs: int) -> list[tuple[Any, ...]]:
     value = configured[0][0] if configured else None
     bands = int(value) if value is not None else MinHashSettings.model_validate({}).bands
     step = int(width[0][0]) // bands
-    return sql(CANDIDATES_SQL, [EMPTY_HASH, step, step, bands, max_pairs])
+    return sql(CANDIDATES_SQL, [EMPTY_HASH, step, step, bands, bucket_cap, max_pairs])
+
+
+def _partitioned_pairs(
+    sql: Sql, root: Path, max_pairs: int, bucket_cap: int
+) -> list[tuple[Any, ...]]:
+    """Candidate pairs of a partitioned run: each band partition on its own (DuckDB over its
+    Parquet files), their union written beside the parts, then joined to the representatives."""
+    import pyarrow.parquet as pq
+
+    from provenance.reduce.lsh_parts import run_candidates
+
+    pairs = run_candidates(root / "bands", cap=bucket_cap)
+    if pairs.num_rows == 0:
+        return []
+    out = root / "candidates.parquet"
+    pq.write_table(pairs, out, compression="zstd")
+    return sql(REP_PAIRS_SQL, [EMPTY_HASH, str(out), max_pairs])
 
 
 class _UnionFind:
@@ -102,11 +150,11 @@ def _similarity(
 
 
 def near_clusters(
-    sql: Sql, threshold: float, max_pairs: int
+    sql: Sql, threshold: float, max_pairs: int, bucket_cap: int = 1000
 ) -> list[tuple[int, list[tuple[str, str, float]]]]:
     """Clusters of near duplicates: (root, members sorted as (file_id, record_key, best
     similarity)); the root numbers the cluster the same way in every run."""
-    pairs = candidate_pairs(sql, max_pairs)
+    pairs = candidate_pairs(sql, max_pairs, bucket_cap)
     if not pairs:
         return []
     ids: dict[tuple[str, str], int] = {}

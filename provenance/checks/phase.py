@@ -9,8 +9,10 @@ A crash anywhere rolls the whole phase back: the run stays resumable and earlier
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from provenance.checks import CHECKS
 from provenance.checks.base import BASE_TABLES, VIEW_PREFIX, Check, CheckContext
@@ -19,6 +21,7 @@ from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest
 from provenance.pipeline import Pipeline
 from provenance.plan import Plan
+from provenance.reduce.parts import scope_part_views, spec_from_config
 from provenance.scanners import shard_tables
 from provenance.store import Store
 
@@ -61,6 +64,12 @@ class Conclusion:
     exit_code: int = EXIT_OK
 
 
+def _reduce_of(store: Store, run_id: str) -> dict[str, Any]:
+    """The run's recorded ``reduce`` settings (where its parts are, if it has any)."""
+    config = (store.run(run_id) or {}).get("config") or "{}"
+    return dict((json.loads(config) if isinstance(config, str) else config).get("reduce") or {})
+
+
 def conclude(
     store: Store,
     run_id: str,
@@ -76,6 +85,9 @@ def conclude(
     with store.transaction():
         store.clear_run(run_id, written)
         store.scope_views(run_id, (*BASE_TABLES, *shard_tables(), *written), VIEW_PREFIX)
+        parts = spec_from_config({"reduce": _reduce_of(store, run_id)})
+        if parts is not None:  # per-record tables in Parquet parts beside the dossier
+            scope_part_views(store.con, run_id, parts)
         ctx = CheckContext(
             lm=lm,
             plan=plan,

@@ -27,6 +27,7 @@ from provenance.shard import Shard
 
 if TYPE_CHECKING:  # the pipeline module imports every check: a worker needs none of them
     from provenance.pipeline import ScannerSpec
+    from provenance.reduce.parts import PartsSpec
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class ShardJob:
     context: tuple[tuple[str, str], ...] = ()
     #: the audit's PII key, resolved once by the coordinator (workers never resolve their own)
     pii_key: bytes = b""
+    #: a partitioned run: per-record tables go to Parquet parts (provenance.reduce.parts)
+    parts: PartsSpec | None = None
 
 
 def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
@@ -124,6 +127,10 @@ def process_shard(shard: Shard, job: ShardJob) -> ShardResult:
     t0 = time.perf_counter()
     with using_key(job.pii_key):
         result = _process(shard, job)
+    if job.parts is not None and result.status == "ok":
+        from provenance.reduce.parts import write_shard_parts
+
+        result.tables = write_shard_parts(job.parts, shard.shard_id, result.tables)
     startup, _ThisProcess.startup = _ThisProcess.startup, None  # reported once
     result.timing = ShardTiming(
         f"{socket.gethostname()}:{os.getpid()}", time.perf_counter() - t0, startup

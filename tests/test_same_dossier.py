@@ -1,0 +1,132 @@
+"""The same dossier however a run is scheduled (issue 14): one local worker, two local workers,
+two Dask workers (a real LocalCluster), and the partitioned reduce (per-record tables as Parquet
+parts beside the dossier, near-duplicate candidates by band partition; the size threshold set
+low so a small corpus takes that path).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from provenance import audit
+from provenance.resources import pipeline_dir
+from tests.conftest import Corpus, write_jsonl
+
+WORDS = [f"w{i}" for i in range(300)]
+
+#: what a run found, by table: compared across schedules (timing columns left out)
+QUERIES = {
+    "findings": "SELECT code, severity, subject_kind, subject_id, message_en FROM findings",
+    "pii_hits": "SELECT file_id, record_key, entity_type, value_hash, masked FROM pii_hits",
+    "pii_summary": "SELECT * EXCLUDE (run_id) FROM pii_summary",
+    "duplicates": "SELECT cluster_id, file_id, record_key, kind, similarity FROM duplicates",
+    "stats": "SELECT scope, subject_id, metric, key, round(value, 6) FROM stats",
+    "files": "SELECT file_id, status, records, sha256, bytes FROM files",
+}
+
+
+def _corpus(corpus: Corpus) -> Path:
+    rng = random.Random(14)
+    base = [" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(40)]
+    for i in range(4):  # several shards, exact and near copies across them, identifiers
+        rows = [{"text": t} for t in base[i * 10 : i * 10 + 10]]
+        rows += [{"text": base[(i * 7) % 40]}]  # an exact copy of another shard's record
+        rows += [{"text": base[(i * 3 + 1) % 40].replace("w1 ", "EDITED ", 1) + " tail"}]
+        rows += [{"text": f"联系人 {i}: 电话 1381234567{i}, mail p{i}@example.com"}]
+        write_jsonl(corpus.root / f"data/open/part{i}.jsonl", rows)
+    return corpus.write()
+
+
+def _partitioned_pipeline(tmp: Path) -> Path:
+    text = (pipeline_dir() / "pretraining.toml").read_text(encoding="utf-8")
+    text = re.sub(
+        r"(?m)^\[reader\]", "[reduce]\npartition_above_bytes = 1\npartitions = 4\n\n[reader]", text
+    )
+    path = tmp / "partitioned.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _found(db: Path) -> dict[str, list[Any]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        # one run per dossier here
+        return {name: sorted(con.execute(q).fetchall(), key=repr) for name, q in QUERIES.items()}
+
+
+def test_one_two_dask_and_partitioned_give_the_same_dossier(corpus: Corpus, tmp_path: Path) -> None:
+    manifest = _corpus(corpus)
+    runs = {
+        "local1": audit(manifest, tmp_path / "l1.duckdb", workers=1),
+        "local2": audit(manifest, tmp_path / "l2.duckdb", workers=2),
+        "dask2": audit(manifest, tmp_path / "d2.duckdb", workers=2, executor="dask"),
+        "parts": audit(
+            manifest,
+            tmp_path / "p.duckdb",
+            workers=2,
+            pipeline=str(_partitioned_pipeline(tmp_path)),
+        ),
+    }
+    found = {name: _found(r.db_path) for name, r in runs.items()}
+    assert found["local1"]["duplicates"], "the corpus has exact and near duplicates"
+    assert any(r[3] == "near" for r in found["local1"]["duplicates"])
+    assert found["local1"]["pii_hits"]
+    for name in ("local2", "dask2", "parts"):
+        for table in QUERIES:
+            assert found[name][table] == found["local1"][table], (name, table)
+    # the partitioned run kept its per-record rows out of the dossier, in parts it records
+    parts = runs["parts"]
+    with duckdb.connect(str(parts.db_path), read_only=True) as con:
+        (config,) = con.execute("SELECT config FROM runs").fetchone()
+        in_db = con.execute("SELECT count(*) FROM record_hashes").fetchone()[0]
+    root = Path(json.loads(config)["reduce"]["parts_dir"])
+    assert in_db == 0 and root.is_dir() and root.parent.name == "p.duckdb.parts"
+    with duckdb.connect() as con:
+        keys = con.execute(
+            "SELECT count(*) FROM read_parquet(?)", [str(root / "record_hashes" / "*.parquet")]
+        ).fetchone()[0]
+        bands = con.execute(
+            "SELECT count(DISTINCT partition) FROM read_parquet(?, hive_partitioning = true)",
+            [str(root / "bands" / "*" / "*.parquet")],
+        ).fetchone()[0]
+    with duckdb.connect(str(runs["local1"].db_path), read_only=True) as con:
+        assert keys == con.execute("SELECT count(*) FROM record_hashes").fetchone()[0]
+    assert bands == 4
+
+
+@pytest.mark.parametrize(
+    "key, value", [("partitions", 0), ("partition_above_bytes", "x"), ("nope", 1)]
+)
+def test_bad_reduce_settings_are_refused(tmp_path: Path, key: str, value: Any) -> None:
+    from provenance.errors import BadInput
+    from provenance.pipeline import load_pipeline
+
+    text = (pipeline_dir() / "pretraining.toml").read_text(encoding="utf-8")
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[reduce]\n{key} = {json.dumps(value)}\n\n" + text, encoding="utf-8")
+    with pytest.raises(BadInput) as err:
+        load_pipeline(str(path))
+    assert f"reduce.{key}" in str(err.value.problems)
+
+
+def test_gc_deletes_the_parts_of_a_trimmed_run(corpus: Corpus, tmp_path: Path) -> None:
+    from provenance.gc import collect
+    from provenance.reduce.parts import parts_dir
+
+    manifest, pipeline = _corpus(corpus), str(_partitioned_pipeline(tmp_path))
+    db = tmp_path / "p.duckdb"
+    first = audit(manifest, db, workers=1, pipeline=pipeline)
+    second = audit(manifest, db, workers=1, pipeline=pipeline)
+    assert parts_dir(db, first.run_id).is_dir() and parts_dir(db, second.run_id).is_dir()
+    collect(db, keep=1)
+    assert not parts_dir(db, first.run_id).exists()
+    assert parts_dir(db, second.run_id).is_dir()
+    # the kept run's checks still read its parts: a re-export needs nothing else
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM duplicates").fetchone()[0] > 0
