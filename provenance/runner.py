@@ -28,6 +28,7 @@ from provenance.errors import (
     safe_error,
 )
 from provenance.executors import ShardJob, ShardResult, make_executor
+from provenance.executors.local import default_workers
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
 from provenance.pii.protect import load_key, using_key
@@ -158,7 +159,7 @@ def audit(
         pii_mode = os.environ.get("PROVENANCE_PII_MODE") or None  # a site-wide default
     if pii_mode is not None or pii_sample_size is not None:
         pipe = with_pii_mode(pipe, pii_mode, pii_sample_size)
-    workers = workers or min(os.cpu_count() or 1, 8)
+    workers = workers or default_workers()
     runner = make_executor(executor, workers, scheduler)
     progress.phase("planning shards")
     plan = make_plan(lm, shard_rows=pipe.shard_rows, shard_bytes=pipe.shard_bytes)

@@ -9,12 +9,12 @@ At most ``2 × workers`` shards are in flight, so results stream back to the sin
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from provenance.errors import BadInput
 from provenance.executors.base import ShardJob, ShardResult, process_shard, warm_up
+from provenance.executors.local import usable_cores
 from provenance.shard import Shard
 
 
@@ -26,7 +26,7 @@ def _warm(job: ShardJob, per_host: dict[str, int], attached: bool, dask_worker: 
 
     # client.run passes the worker as ``dask_worker`` (its address names its host)
     host = dask_worker.address.rsplit(":", 1)[0].split("://")[-1]
-    pa.set_cpu_count(max(1, (os.cpu_count() or 1) // max(1, per_host.get(host, 1))))
+    pa.set_cpu_count(max(1, usable_cores() // max(1, per_host.get(host, 1))))
     # a worker of a cluster we attached to may be hours old: count its warm-up only
     return warm_up(job, in_process=attached)
 

@@ -46,11 +46,27 @@ def _exit_when_gone(coordinator: int) -> None:
     os._exit(1)
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. a container's or taskset's
+    share), not every core of the machine."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """``--workers`` when not given: one per usable core, at most 8. Measured on 2 cores
+    (benchmarks/RESULTS.md, "Scale-out"): 2 workers 1.77-1.89x one worker on a quiet machine,
+    and still 1.18x with one core taken by another program; never slower."""
+    return min(usable_cores(), 8)
+
+
 def threads_per_worker(workers: int) -> int:
     """Arrow's threads for each of ``workers`` processes, so that together they fit the cores:
     Arrow's JSON reader and compute kernels use every core from one process by default, and N
     such processes on N cores fight over them (measured: benchmarks/scale.py)."""
-    return max(1, (os.cpu_count() or 1) // max(1, workers))
+    return max(1, usable_cores() // max(1, workers))
 
 
 def _worker_init(coordinator: int, job: ShardJob, threads: int) -> None:
