@@ -152,6 +152,7 @@ def _shards_for(
             time_field=spec_fields["time_field"],
             delimiter="\t" if ".tsv" in [x.lower() for x in pf.path.suffixes] else ",",
             byte_range=br,
+            size=(br[1] - br[0]) if br else pf.bytes // len(groups),
         )
         for part, (rg, br) in enumerate(zip(groups, ranges, strict=True))
     ]

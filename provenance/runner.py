@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import secrets
 import signal
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from provenance.profile import ScanProfile
 from provenance.reduce.parts import PartsSpec, partitioning, reduce_config
 from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
+from provenance.writer import MAX_BATCH, ShardWriter, marker_of
 
 # Test hook for crash-safety tests: "fail_after_shards:N" raises, "kill_after_shards:N" sends
 # SIGKILL to this process, after N shards have been committed. Documented in README (Testing).
@@ -99,6 +99,12 @@ class RunResult:
 def new_run_id() -> str:
     """Sortable, unique: UTC time plus random suffix."""
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _fault_limit(committed: int) -> int:
+    """Shards the writer may commit next: up to the injected fault exactly (tests count them)."""
+    _, _, n = os.environ.get(FAULT_ENV, "").partition(":")
+    return int(n) - committed if n.isdigit() and int(n) > committed else MAX_BATCH
 
 
 def _fault(committed: int) -> None:
@@ -226,32 +232,21 @@ def _execute(
         pii_key=pii_key,
         parts=parts,
     )
-    for committed, result in enumerate(runner.run(todo, job), 1):
-        rs = result.stats
-        marker = {
-            "shard_id": result.shard.shard_id,
-            "file_id": result.shard.file_id,
-            "part": result.shard.part,
-            "row_groups": ",".join(map(str, result.shard.row_groups))
-            if result.shard.row_groups
-            else None,
-            "status": result.status,
-            "error": result.error,
-            # a shard that failed part-way contributes no records: its scan results are dropped
-            "records": rs.records if result.status == "ok" else None,
-            "malformed": rs.malformed,
-            "invalid_utf8": rs.invalid_utf8,
-            "bytes_on_disk": rs.bytes_on_disk,
-            "sha256": rs.sha256,
-            "worker": result.timing.worker if result.timing else None,
-            "scan_seconds": result.timing.seconds if result.timing else None,
-            "startup_seconds": result.timing.startup if result.timing else None,
-        }
-        t0 = time.perf_counter()
-        store.commit_shard(run_id, marker, result.tables if result.status == "ok" else {})
-        profile.shard(result, time.perf_counter() - t0)
-        progress.advance(result)
-        _fault(committed)
+
+    def committed(results: list[ShardResult], seconds: float) -> None:  # on the writer thread
+        for i, result in enumerate(results):
+            profile.shard(result, seconds if i == 0 else 0.0)
+            progress.advance(result)
+        _fault(writer.count)
+
+    writer = ShardWriter(store, run_id, committed, limit=_fault_limit)
+    try:
+        for result in runner.run(todo, job):
+            writer.put(marker_of(result), result)
+    except BaseException:
+        writer.abort()  # the connection is the runner's again (it marks the run failed)
+        raise
+    writer.close()
     profile.scanned()
     progress.stop()
     progress.phase("running checks")

@@ -47,6 +47,8 @@ class Shard:
     #: a part of a large uncompressed JSONL or text file: the lines whose first byte lies in
     #: [start, end) (provenance.readers.ranges); None for a whole file or row groups
     byte_range: tuple[int, int] | None = None
+    #: planned bytes of this part (executors group small shards into one task by it)
+    size: int = 0
 
 
 def detect_format(name: str) -> tuple[str | None, str | None]:

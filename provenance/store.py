@@ -192,15 +192,6 @@ class Store:
                     [run_id, ids],
                 )
 
-    def commit_shard(
-        self, run_id: str, marker: dict[str, Any], tables: Mapping[str, pa.Table]
-    ) -> None:
-        """Write one shard's results and its completion marker atomically."""
-        with self.transaction():
-            for table, data in tables.items():
-                self.insert(table, data, run_id)
-            self.insert("shards", [dict(marker, finished_at=utcnow())], run_id)
-
     def file_summary(self, run_id: str) -> dict[str, tuple[str, str | None, int]]:
         """Per file: (status, error, records) from its committed shards."""
         rows = self.con.execute(_FILE_SUMMARY_SQL, [run_id]).fetchall()

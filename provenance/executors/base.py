@@ -178,6 +178,35 @@ def _process(shard: Shard, job: ShardJob) -> ShardResult:
     return ShardResult(shard, "ok", None, reader.stats, tables)
 
 
+#: shards smaller than this travel to a worker together, one task for several: a corpus of many
+#: small files would otherwise pay a round trip (pickling the job, scheduling, the result's
+#: transfer) per file
+GROUP_BYTES = 16 << 20
+GROUP_SHARDS = 64
+
+
+def group_shards(shards: Iterable[Shard]) -> list[list[Shard]]:
+    """Consecutive small shards grouped up to :data:`GROUP_BYTES` (or :data:`GROUP_SHARDS`
+    shards); a shard of that size or more is a task of its own."""
+    out: list[list[Shard]] = []
+    current: list[Shard] = []
+    size = 0
+    for shard in shards:
+        if current and (size + shard.size > GROUP_BYTES or len(current) >= GROUP_SHARDS):
+            out.append(current)
+            current, size = [], 0
+        current.append(shard)
+        size += shard.size
+    if current:
+        out.append(current)
+    return out
+
+
+def process_shards(shards: list[Shard], job: ShardJob) -> list[ShardResult]:
+    """:func:`process_shard` over a group of shards, in one task."""
+    return [process_shard(shard, job) for shard in shards]
+
+
 class Executor(Protocol):
     """Runs :func:`process_shard` over shards and yields results as they finish."""
 

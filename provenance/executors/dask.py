@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from provenance.errors import BadInput
-from provenance.executors.base import ShardJob, ShardResult, process_shard, warm_up
+from provenance.executors.base import ShardJob, ShardResult, group_shards, process_shards, warm_up
 from provenance.executors.local import usable_cores
 from provenance.shard import Shard
 
@@ -62,10 +62,13 @@ class DaskExecutor:
         return Client(cluster), cluster
 
     def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
-        """Yield results as shards finish."""
+        """Yield results as shards finish (small shards travel in groups: ``group_shards``)."""
         from dask.distributed import as_completed
 
-        todo = iter(list(shards))
+        groups = group_shards(shards)
+        if not groups:
+            return  # nothing to scan (a resumed run): no cluster to start
+        todo = iter(groups)
         client, cluster = self._client()
         try:
             job_ref = client.scatter(job, broadcast=True)
@@ -75,18 +78,16 @@ class DaskExecutor:
             # long-lived workers are warmed up once, in parallel, before any shard is sent
             client.run(_warm, job, per_host, bool(self.address))
             first = [
-                client.submit(process_shard, s, job_ref, pure=False)
-                for s in (next(todo, None) for _ in range(2 * self.workers))
-                if s is not None
+                client.submit(process_shards, g, job_ref, pure=False)
+                for g in (next(todo, None) for _ in range(2 * self.workers))
+                if g is not None
             ]
-            if not first:
-                return
             queue = as_completed(first)
             for fut in queue:
-                yield fut.result()
+                yield from fut.result()
                 nxt = next(todo, None)
                 if nxt is not None:
-                    queue.add(client.submit(process_shard, nxt, job_ref, pure=False))
+                    queue.add(client.submit(process_shards, nxt, job_ref, pure=False))
         finally:
             client.close()
             if cluster is not None:

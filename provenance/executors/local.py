@@ -22,7 +22,14 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from provenance.executors.base import ShardJob, ShardResult, process_shard, warm_up
+from provenance.executors.base import (
+    ShardJob,
+    ShardResult,
+    group_shards,
+    process_shard,
+    process_shards,
+    warm_up,
+)
 from provenance.shard import Shard
 
 
@@ -87,7 +94,8 @@ class LocalExecutor:
         self.workers = max(1, workers)
 
     def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
-        """Yield results as shards finish; at most ``2 × workers`` shards in flight."""
+        """Yield results as shards finish; at most ``2 × workers`` tasks in flight (a task is a
+        shard, or a group of small ones: :func:`group_shards`)."""
         todo = list(shards)
         if self.workers == 1 or len(todo) <= 1:
             if todo:
@@ -104,19 +112,19 @@ class LocalExecutor:
         )
         finished = False
         try:
-            pending: set[Future[ShardResult]] = set()
-            queue = iter(todo)
-            for shard in queue:
-                pending.add(pool.submit(process_shard, shard, job))
+            pending: set[Future[list[ShardResult]]] = set()
+            queue = iter(group_shards(todo))
+            for group in queue:
+                pending.add(pool.submit(process_shards, group, job))
                 if len(pending) >= 2 * self.workers:
                     break
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield fut.result()
+                    yield from fut.result()
                     nxt = next(queue, None)
                     if nxt is not None:
-                        pending.add(pool.submit(process_shard, nxt, job))
+                        pending.add(pool.submit(process_shards, nxt, job))
             finished = True
         finally:
             if finished:
