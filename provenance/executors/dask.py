@@ -52,13 +52,19 @@ class DaskExecutor:
                 raise BadInput(
                     f"cannot reach the Dask scheduler at {self.address}: {exc}"
                 ) from None
-        cluster = LocalCluster(
-            n_workers=self.workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,
-        )
+        import dask
+
+        # Dask's statistical profiler samples the task thread's stack every 10 ms: measurable on
+        # long pure-Python tasks like ours, and nobody reads it here (a cluster we attach to keeps
+        # its own settings: set distributed.worker.profile.enabled there)
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+            )
         return Client(cluster), cluster
 
     def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
