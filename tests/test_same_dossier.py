@@ -130,3 +130,25 @@ def test_gc_deletes_the_parts_of_a_trimmed_run(corpus: Corpus, tmp_path: Path) -
     # the kept run's checks still read its parts: a re-export needs nothing else
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM duplicates").fetchone()[0] > 0
+
+
+def test_a_partitioned_run_resumes_to_the_same_dossier(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted after two shards, resumed: the parts of the shards scanned again replace
+    their own files, and the dossier equals an uninterrupted partitioned run's."""
+    from provenance.errors import InternalError
+    from provenance.runner import FAULT_ENV
+
+    manifest, pipeline = _corpus(corpus), str(_partitioned_pipeline(tmp_path))
+    whole = audit(manifest, tmp_path / "whole.duckdb", workers=1, pipeline=pipeline)
+    db = tmp_path / "resumed.duckdb"
+    monkeypatch.setenv(FAULT_ENV, "fail_after_shards:2")
+    with pytest.raises(InternalError):
+        audit(manifest, db, workers=1, pipeline=pipeline)
+    monkeypatch.delenv(FAULT_ENV)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (run_id,) = con.execute("SELECT run_id FROM runs").fetchone()
+    resumed = audit(manifest, db, workers=2, pipeline=pipeline, resume=run_id)
+    assert resumed.shards_resumed == 2
+    assert _found(db) == _found(whole.db_path)
