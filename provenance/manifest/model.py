@@ -91,7 +91,7 @@ class Service(Strict):
 
 class DataRoot(Strict):
     id: Id
-    path: str = Field(description="Folder holding data files; relative to the manifest's folder.")
+    path: str = Field(description="Data folder: relative, absolute or a file:// URL.")
 
 
 class FoundationModel(Strict):

@@ -14,10 +14,12 @@ one would fail or block forever); a missing one is a finding of the run, not a l
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from provenance.manifest.paths import describe_mode, forbidden, resolve_text, within_any
 from provenance.manifest.paths import inside as inside  # re-exported: older import path
@@ -99,6 +101,10 @@ def resolve_roots(
             )
             continue
         loc: Loc = ("data_roots", i, "path")
+        rpath, url_issue = _local_url(rpath)
+        if url_issue:
+            issues.append((loc, url_issue, "unsupported_url"))
+            continue
         resolved, why, code = _contained(rpath, base_dir, allowed, "data root")
         if resolved is None:
             issues.append((loc, why or "", code))
@@ -107,6 +113,30 @@ def resolve_roots(
             issues.append((loc, f"data root folder does not exist: {resolved}", "missing_root"))
         roots[rid] = Path(resolved)
     return roots, issues
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")  # RFC 3986
+
+
+def _local_url(value: str) -> tuple[str, str | None]:
+    """A ``file://`` URL (fsspec's local protocol) as the path it names; another scheme is a
+    clear error rather than a folder named ``s3:``."""
+    scheme, sep, _rest = value.partition("://")
+    if not sep or not _SCHEME.fullmatch(scheme):
+        return value, None
+    if scheme.lower() == "file":
+        parts = urlsplit(value)
+        if parts.netloc not in ("", "localhost"):
+            return (
+                value,
+                f"file URL {value!r} names host {parts.netloc!r}; use file:///absolute/path",
+            )
+        return unquote(parts.path), None
+    return value, (
+        f"data root {value!r}: {scheme}:// is not read directly; mount it as a folder (s3fs, "
+        "rclone mount, a cluster filesystem) that every worker sees at the same path, and give "
+        "that path (with --allow-root when it is outside the manifest's folder)"
+    )
 
 
 def _check_path(

@@ -225,3 +225,22 @@ def test_glob_semantics_match_pathlib(tmp_path: Path, pattern: str) -> None:
     _, compiled = compile_glob(pattern)
     got = sorted(e.rel for e in walk(tmp_path) if glob_match(compiled, e.parts))
     assert got == want
+
+
+def test_a_file_url_root_is_the_folder_it_names(corpus: Corpus) -> None:
+    """fsspec's local protocol (file:///abs/path) names the same folder as the plain path."""
+    plain = make_plan(load_manifest(corpus.write()))
+    root = corpus.manifest["data_roots"][0]
+    root["path"] = (corpus.root / root["path"]).resolve().as_uri()
+    assert root["path"].startswith("file:///")
+    by_url = make_plan(load_manifest(corpus.write("url.yaml")))
+    assert [f.path for f in by_url.files] == [f.path for f in plain.files]
+
+
+@pytest.mark.parametrize("url", ["s3://bucket/corpus", "gs://b/c", "file://otherhost/data"])
+def test_a_remote_url_root_is_a_clear_error(corpus: Corpus, url: str) -> None:
+    corpus.manifest["data_roots"][0]["path"] = url
+    with pytest.raises(BadInput) as err:
+        load_manifest(corpus.write())
+    text = str(err.value)
+    assert "data_roots" in text and ("mount it" in text or "file:///" in text), text
