@@ -3,31 +3,20 @@ a large shard alone; order kept, nothing lost or repeated."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from provenance.executors.base import GROUP_BYTES, GROUP_SHARDS, group_shards
 from provenance.shard import Shard
+from tests.test_readers import shard
 
 MB = 1 << 20
 
 
 def _shards(sizes: list[int]) -> list[Shard]:
     return [
-        Shard(
-            shard_id=f"f{i}:0",
-            file_id=f"f{i}",
-            source_id="s",
-            path=f"/d/f{i}.jsonl",
-            format="jsonl",
-            compression=None,
-            part=0,
-            row_groups=None,
-            text_field="text",
-            id_field=None,
-            url_field=None,
-            time_field=None,
-            size=size,
-        )
+        shard(Path(f"/d/f{i}.jsonl"), shard_id=f"f{i}:0", file_id=f"f{i}", size=size)
         for i, size in enumerate(sizes)
     ]
 

@@ -10,27 +10,14 @@ import pytest
 
 from provenance.executors import ShardResult
 from provenance.readers import ReadStats
-from provenance.shard import Shard
 from provenance.store import Store
 from provenance.writer import ShardWriter, marker_of
+from tests.test_readers import shard
 
 
 def _result(i: int) -> ShardResult:
-    shard = Shard(
-        shard_id=f"f{i}:0",
-        file_id=f"f{i}",
-        source_id="s",
-        path=f"/d/f{i}.jsonl",
-        format="jsonl",
-        compression=None,
-        part=0,
-        row_groups=None,
-        text_field="text",
-        id_field=None,
-        url_field=None,
-        time_field=None,
-    )
-    return ShardResult(shard, "ok", None, ReadStats(records=1))
+    one = shard(Path(f"/d/f{i}.jsonl"), shard_id=f"f{i}:0", file_id=f"f{i}")
+    return ShardResult(one, "ok", None, ReadStats(records=1))
 
 
 def _shards(store: Store) -> int:
@@ -78,12 +65,17 @@ def test_an_error_on_the_writer_reaches_the_coordinator(tmp_path: Path) -> None:
 
 
 def test_abort_commits_nothing_queued(tmp_path: Path) -> None:
-    gate = threading.Event()
+    gate, inside = threading.Event(), threading.Event()
+
+    def hold(results: list[ShardResult], seconds: float) -> None:
+        inside.set()
+        gate.wait(5)
+
     with Store(tmp_path / "d.duckdb") as store:
-        writer = ShardWriter(store, "r1", lambda rs, s: gate.wait(5), limit=lambda n: 1)
+        writer = ShardWriter(store, "r1", hold, limit=lambda n: 1)
         for i in range(5):
             writer.put(marker_of(_result(i)), _result(i))
-        # abort while the first transaction's callback still runs: the other four are queued
+        assert inside.wait(5)  # the first shard is committed; the other four are queued
         stopper = threading.Thread(target=writer.abort)
         stopper.start()
         for _ in range(500):
