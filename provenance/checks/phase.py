@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from provenance.checks import CHECKS
 from provenance.checks.base import BASE_TABLES, VIEW_PREFIX, Check, CheckContext
@@ -64,12 +63,6 @@ class Conclusion:
     exit_code: int = EXIT_OK
 
 
-def _reduce_of(store: Store, run_id: str) -> dict[str, Any]:
-    """The run's recorded ``reduce`` settings (where its parts are, if it has any)."""
-    config = (store.run(run_id) or {}).get("config") or "{}"
-    return dict((json.loads(config) if isinstance(config, str) else config).get("reduce") or {})
-
-
 def conclude(
     store: Store,
     run_id: str,
@@ -85,7 +78,8 @@ def conclude(
     with store.transaction():
         store.clear_run(run_id, written)
         store.scope_views(run_id, (*BASE_TABLES, *shard_tables(), *written), VIEW_PREFIX)
-        parts = spec_from_config({"reduce": _reduce_of(store, run_id)})
+        config = (store.run(run_id) or {}).get("config") or "{}"
+        parts = spec_from_config(json.loads(config) if isinstance(config, str) else config)
         if parts is not None:  # per-record tables in Parquet parts beside the dossier
             scope_part_views(store.con, run_id, parts)
         ctx = CheckContext(
