@@ -79,9 +79,8 @@ def _stamp(table: pa.Table, name: str, version: str) -> pa.Table:
 class _ThisProcess:
     """Per-process state: which jobs are warmed up, and the start-up not yet reported."""
 
-    warm: ClassVar[
-        list[ShardJob]
-    ] = []  # compared by value: a job's settings are dicts (not hashable)
+    # jobs are compared by value (their settings are dicts: not hashable, no set)
+    warm: ClassVar[list[ShardJob]] = []
     startup: ClassVar[float | None] = None
 
 
