@@ -22,14 +22,10 @@ from provenance.checks.base import Check, CheckContext
 from provenance.dates import parse_date
 from provenance.findings import FindingCode
 from provenance.manifest import Dataset
+from provenance.risks import RISKS
 from provenance.tables import Output
 from provenance.vocabulary import LABELS
 
-RISKS = tuple(
-    f"A.{group}{letter}"
-    for group, count in ((1, 8), (2, 9), (3, 5), (4, 7), (5, 2))
-    for letter in "abcdefghi"[:count]
-)
 SECTIONS = ("target", "data_format", "method", "quality_indicators")
 
 

@@ -16,12 +16,12 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from provenance.checks.annotation import RISKS
 from provenance.checks.base import Check, CheckContext
 from provenance.checks.content_text import C
 from provenance.dates import parse_date
 from provenance.findings import FindingCode
 from provenance.manifest.model import ReviewSample
+from provenance.risks import RISKS
 from provenance.tables import Output
 
 
