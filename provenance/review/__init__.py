@@ -1,0 +1,1 @@
+"""The review loop: draw samples, write review sheets, read verdicts back."""
