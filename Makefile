@@ -41,9 +41,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## demo-data: regenerate the committed demo corpus (deterministic).
+## demo-data: regenerate the committed demo corpus (deterministic), then draw its review sheets
+## with `provenance sample` and fill in the reviewers' verdicts (examples/demo_reviews.py).
 demo-data: $(STAMP)
 	$(BIN)/python examples/make_demo.py examples/demo
+	$(BIN)/python examples/demo_reviews.py examples/demo
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -319,8 +319,10 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
         "User-agent: ExampleBot\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n"
     )
     # wiki.example.org.cn: no snapshot archived
-    # safety reviews (TC260-003 §5.1a): before collection 120 of 4,000 sampled pages failed
-    # (passes); after collection 190 of 4,000 failed: under 5%, but not provably so
+    # safety review before collection (TC260-003 §5.1a(1)): 120 of 4,000 sampled pages failed
+    # (passes). Those pages were sampled from the sites before collection, so they are not in
+    # the corpus; the review after collection is drawn from the corpus by examples/demo_reviews.py
+    # (its verdicts are still generated here, unused, so the generator's later output is as before)
     for stage, fails in (("pre", 120), ("post", 190)):
         bad = set(rng.sample(range(4000), fails))
         review = [
@@ -332,7 +334,8 @@ def web_crawl(root: Path, ev: Path, rng: random.Random) -> None:
             }
             for k in range(4000)
         ]
-        (ev / "zh_web" / f"review_{stage}.jsonl").write_bytes(jsonl(review))
+        if stage == "pre":
+            (ev / "zh_web" / "review_pre.jsonl").write_bytes(jsonl(review))
 
 
 def open_web(root: Path, ev: Path, rng: random.Random) -> None:
@@ -468,7 +471,7 @@ def annotation(ev: Path) -> None:
 
 
 def content_filtering(ev: Path, rng: random.Random) -> None:
-    """Keyword library (too small, and thin on two risks), manual and technical corpus samples."""
+    """Keyword library (too small, and thin on two risks)."""
     cf = ev / "content"
     cf.mkdir(parents=True)
     risks = [f"A.1{c}" for c in "abcdefgh"] + [f"A.2{c}" for c in "abcdefghi"]
@@ -477,12 +480,7 @@ def content_filtering(ev: Path, rng: random.Random) -> None:
         risk = risks[i % len(risks)] if i % 50 else "A.1a"
         lines.append(f"kw{i:05d},{risk},2026-09-2{i % 8}")
     (cf / "keywords.csv").write_text("\n".join(lines) + "\n")
-    for name, n, fails in (("manual", 4000, 100), ("technical", 300, 3)):
-        bad = set(rng.sample(range(n), fails))
-        rows = [
-            {"item_id": f"{name}-{k}", "verdict": "fail" if k in bad else "pass"} for k in range(n)
-        ]
-        (cf / f"{name}_sample.jsonl").write_bytes(jsonl(rows))
+    # the manual and technical corpus samples are drawn from the corpus by examples/demo_reviews.py
 
 
 def synthetic(root: Path, rng: random.Random) -> None:

@@ -25,7 +25,7 @@ from provenance.resources import schema_file, views_script
 from provenance.sqlguard import connect_read_only, ident
 from provenance.storage_version import connect_writable, record_storage_version
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Per-file totals from the shard markers: a file is 'error' if any of its shards was unreadable.
 _FILE_SUMMARY_SQL = """

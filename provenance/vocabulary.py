@@ -138,6 +138,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "pi_impact_assessment": ("个人信息保护影响评估", "PI impact assessment"),
         "block_list": ("黑名单", "block list"),
         "eu_summary": ("欧盟训练内容摘要", "EU summary"),
+        "review_sample": ("抽检样本", "review sample"),
+    },
+    "review": {
+        "pre_collection": ("采集前安全评估", "pre-collection safety review"),
+        "post_collection": ("采集后安全评估", "post-collection safety review"),
+        "manual_sample": ("人工语料抽检", "manual corpus sample"),
+        "technical_sample": ("技术语料抽检", "technical corpus sample"),
     },
     "evidence_kind": {
         "license": ("许可证", "licence"),
@@ -226,6 +233,7 @@ VALUE_DOMAINS = {
     "modality": "modality",
     "content_type": "content_type",
     "valid_until": "term",
+    "review": "review",
 }
 
 #: an English error text (from a reader, parser or the OS) -> the Chinese reason it belongs to;

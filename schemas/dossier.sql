@@ -278,9 +278,13 @@ CREATE TABLE record_hashes (
   file_id         VARCHAR NOT NULL,
   record_key      VARCHAR NOT NULL,
   exact_hash      BIGINT NOT NULL,
-  characters      BIGINT
+  characters      BIGINT,
+  record_index    BIGINT,
+  language        VARCHAR
 );
 COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
+COMMENT ON COLUMN record_hashes.record_index IS '1-based line or row of the record in its file: where `provenance sample` finds it again.';
+COMMENT ON COLUMN record_hashes.language IS 'The record''s language label (provenance.langid, as in stat_parts): a sampling stratum.';
 
 CREATE TABLE minhash_signatures (
   run_id          VARCHAR NOT NULL,
@@ -442,6 +446,43 @@ CREATE TABLE annotation_rules (
   risks      VARCHAR[]
 );
 COMMENT ON TABLE annotation_rules IS 'Annotation rules per dataset (Art. 8, Art. 19 "annotation rules"): functional or safety, version, document path (hashed in evidence), sections present, TC260 risks covered.';
+
+CREATE TABLE samples (
+  sample_id    VARCHAR NOT NULL,
+  run_id       VARCHAR NOT NULL,
+  scope_kind   VARCHAR NOT NULL,
+  scope_id     VARCHAR,
+  seed         BIGINT NOT NULL,
+  n            BIGINT NOT NULL,
+  population   BIGINT NOT NULL,
+  stratify     VARCHAR,
+  allocation   VARCHAR,
+  method       VARCHAR NOT NULL,
+  fingerprint  VARCHAR NOT NULL,
+  items_digest VARCHAR NOT NULL,
+  drawn_at     TIMESTAMP NOT NULL,
+  tool_version VARCHAR NOT NULL,
+  sheet        VARCHAR
+);
+COMMENT ON TABLE samples IS 'Review samples drawn by `provenance sample` from a complete run (TC260-003 §5.1a, §9.2; DOC-04): one row per draw. The same parameters on the same corpus give the same sample_id and items whatever run or worker count they are drawn from.';
+COMMENT ON COLUMN samples.sample_id IS 'S- and 12 hex characters of SHA-256 over the method, scope, seed, n, stratification and the population fingerprint.';
+COMMENT ON COLUMN samples.scope_kind IS 'corpus, dataset or source (scope_id names the dataset or source).';
+COMMENT ON COLUMN samples.method IS 'How the items were chosen: per stratum, the records with the smallest SHA-256(method tag, seed, file_id, record_index), in that order.';
+COMMENT ON COLUMN samples.fingerprint IS 'SHA-256 over the population''s files (file_id, SHA-256 of the bytes, records): a different corpus gives a different fingerprint.';
+COMMENT ON COLUMN samples.items_digest IS 'SHA-256 over the ordered (item id, file_id, record_index) list: what a returned sheet is checked against.';
+COMMENT ON COLUMN samples.sheet IS 'The file name of the review sheet written (no folder).';
+
+CREATE TABLE sample_items (
+  sample_id    VARCHAR NOT NULL,
+  run_id       VARCHAR NOT NULL,
+  ordinal      INTEGER NOT NULL,
+  item_id      VARCHAR NOT NULL,
+  stratum      VARCHAR,
+  file_id      VARCHAR NOT NULL,
+  record_index BIGINT NOT NULL,
+  record_key   VARCHAR NOT NULL
+);
+COMMENT ON TABLE sample_items IS 'The records of each drawn sample, in review order (ordinal 1…n); record_key as in record_hashes (masked when it holds an identifier).';
 
 -- Views: complete runs only.
 CREATE VIEW complete_runs AS

@@ -17,6 +17,7 @@ from provenance.checks.evidence import EvidenceFiles
 from provenance.checks.licenses import Licenses
 from provenance.checks.models import FoundationModels
 from provenance.checks.personal import PersonalInformationBasis
+from provenance.checks.review_samples import ReviewSamples
 from provenance.checks.sampling import SafetySampling
 from provenance.checks.sources import SourceLegitimacy
 
@@ -36,6 +37,7 @@ CHECKS: dict[str, type[Check]] = {
         Duplicates,
         AnnotationCheck,
         ContentFilteringCheck,
+        ReviewSamples,
         EuSummaryCheck,
         Attestations,
         Assessment,

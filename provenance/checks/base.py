@@ -129,6 +129,11 @@ class CheckContext:
         assert self.documents is not None
         return self.documents.records(rel)
 
+    def sheet(self, rel: str) -> tuple[Any, str | None]:
+        """A review sheet and its rows (:meth:`Documents.sheet`)."""
+        assert self.documents is not None
+        return self.documents.sheet(rel)
+
     def verdicts(self, rel: str) -> tuple[list[str], str | None]:
         """Review verdicts of a sample file (:meth:`Documents.verdicts`)."""
         assert self.documents is not None

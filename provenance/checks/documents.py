@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from provenance.errors import ShardError
+from provenance.errors import ProvenanceError, ShardError
 from provenance.readers import read_records
+from provenance.review.sheet import Sheet, read_sheet
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Documents:
     base_dir: Path
     _evidence: dict[Path, EvidenceFile] = field(default_factory=dict)
     _records: dict[Path, tuple[list[dict[str, Any]], int, str | None]] = field(default_factory=dict)
+    _sheets: dict[Path, tuple[Sheet | None, str | None]] = field(default_factory=dict)
 
     def resolve(self, rel: str) -> Path:
         """A manifest path (validated at load to stay inside allowed folders) made absolute."""
@@ -74,12 +76,28 @@ class Documents:
                     self._records[path] = ([], 0, str(exc))
         return self._records[path]
 
+    def sheet(self, rel: str) -> tuple[Sheet | None, str | None]:
+        """A review sheet (header block and rows, :mod:`provenance.review.sheet`), read once per
+        run, or the error saying why it cannot be used (every malformed row listed)."""
+        path = self.resolve(rel)
+        if path not in self._sheets:
+            if not path.is_file():
+                self._sheets[path] = (None, f"file {rel!r} does not exist")
+            else:
+                try:
+                    self._sheets[path] = (read_sheet(path), None)
+                except ProvenanceError as exc:
+                    self._sheets[path] = (None, str(exc))
+        return self._sheets[path]
+
     def verdicts(self, rel: str) -> tuple[list[str], str | None]:
-        """Review verdicts (pass / fail) of a sample file, or an error saying why it is unusable."""
-        rows, _, error = self.records(rel)
-        verdicts = [str(r.get("verdict", "")).strip().lower() for r in rows]
-        if error or not rows:
-            return [], error or "no rows"
-        if any(v not in ("pass", "fail") for v in verdicts):
-            return [], "every row needs verdict = pass or fail"
-        return verdicts, None
+        """Verdicts (pass / fail) of the reviewed rows of a sample sheet (rows not reviewed yet
+        are left out: :mod:`provenance.checks.review_samples` reports them), or an error."""
+        sheet, error = self.sheet(rel)
+        if sheet is None:
+            return [], error
+        verdicts = [str(r.get("verdict") or "") for r in sheet.rows]
+        reviewed = [v for v in verdicts if v]
+        if not reviewed:
+            return [], "no reviewed rows (every verdict is empty)" if verdicts else "no rows"
+        return reviewed, None

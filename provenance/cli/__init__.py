@@ -5,7 +5,7 @@ this order, which is the order ``--help`` lists them).
 """
 
 from provenance.cli import run  # noqa: I001 - registration order is the help order
-from provenance.cli import dossier, tools
+from provenance.cli import dossier, review, tools
 from provenance.cli.app import app, main
 
-__all__ = ["app", "dossier", "main", "run", "tools"]
+__all__ = ["app", "dossier", "main", "review", "run", "tools"]

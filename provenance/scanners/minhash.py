@@ -31,6 +31,16 @@ HASH = Output(
         Column("record_key", pa.string(), not_null=True),
         Column("exact_hash", pa.int64(), not_null=True),
         Column("characters", pa.int64()),
+        Column(
+            "record_index",
+            pa.int64(),
+            doc="1-based line or row of the record in its file: where `provenance sample` finds it again.",
+        ),
+        Column(
+            "language",
+            pa.string(),
+            doc="The record's language label (provenance.langid, as in stat_parts): a sampling stratum.",
+        ),
     ),
 )
 HASH_SCHEMA = HASH.schema
@@ -82,7 +92,8 @@ class MinHashScanner(Scanner):
     """Exact hashes and MinHash signatures (LSH bands are sliced from them at reduce time)."""
 
     name: ClassVar[str] = "minhash"
-    version: ClassVar[str] = "2"
+    # 3: record_index and language per record (issue 15: samples are drawn from this table)
+    version: ClassVar[str] = "3"
     Settings: ClassVar[type[BaseModel]] = MinHashSettings
     outputs: ClassVar[tuple[Output, ...]] = (
         HASH,
@@ -100,8 +111,16 @@ class MinHashScanner(Scanner):
         chars = pc.fill_null(pc.utf8_length(text), 0)
         n = batch.num_rows
         file_ids = pa.array([ctx.shard.file_id] * n, pa.string())
+        language = detect(text)
         hashes = pa.Table.from_arrays(
-            [file_ids, keys, pa.array(exact_hashes(text)), chars.cast(pa.int64())],
+            [
+                file_ids,
+                keys,
+                pa.array(exact_hashes(text)),
+                chars.cast(pa.int64()),
+                batch.column("record_index").cast(pa.int64()),
+                pa.array(language, pa.string()),
+            ],
             schema=HASH_SCHEMA,
         )
         long_enough = pc.greater_equal(chars, self.cfg.min_chars)
@@ -110,7 +129,7 @@ class MinHashScanner(Scanner):
         if len(idx) == 0:
             return out
         sub = pc.take(text, idx)
-        cjk = (detect(sub) == "zh").tolist()
+        cjk = (language[idx.to_numpy()] == "zh").tolist()
         sig = signatures(
             shingle_batch(sub.to_pylist(), cjk, self.cfg.ngram_words, self.cfg.ngram_chars),
             self.a,

@@ -1,0 +1,234 @@
+"""`provenance sample` end to end (issue 15): draw from a real run, review, audit the verdicts.
+
+Real files throughout: the corpus is JSONL written here, the runs are real audits into DuckDB
+files, the sheets are written and read by the CLI, the reviewed sheet goes back through the
+manifest and a second audit verifies it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from provenance import audit
+from provenance.checks.review_text import R
+from provenance.review.sheet import read_sheet, write_sheet
+from tests.conftest import Corpus, cli, refused, write_jsonl
+
+#: planted personal information: none of it may appear in a sheet
+PLANTED = ["13812345678", "110105198001011238", "wang.xiaoming@example.com", "王小明", "John Smith"]
+#: header fields that differ between two draws of the same sample (when, and from which run)
+VARYING = {"run_id", "drawn_at"}
+
+
+def _corpus(corpus: Corpus) -> Path:
+    rows = [{"text": f"普通文本 {i}，关于天气和城市生活的记录。" * 3} for i in range(120)]
+    rows[7] = {"text": "联系人王小明，电话 13812345678，邮箱 wang.xiaoming@example.com。"}
+    rows[50] = {"text": "身份证号 110105198001011238，John Smith lives in London."}
+    for i in range(3):
+        write_jsonl(corpus.root / f"data/open/part{i}.jsonl", rows[i * 40 : i * 40 + 40])
+    return corpus.write()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The same corpus audited with one and with two workers."""
+    tmp = tmp_path_factory.mktemp("review")
+    corpus = Corpus(tmp / "corpus")
+    manifest = _corpus(corpus)
+    one = audit(manifest, tmp / "one.duckdb", workers=1)
+    two = audit(manifest, tmp / "two.duckdb", workers=2)
+    return {"tmp": tmp, "corpus": corpus, "one": one, "two": two}
+
+
+def _sample(db: Path, run: str, out: Path, *args: str) -> Any:
+    res = cli("sample", "--db", str(db), "--run", run, *args, "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    return read_sheet(out)
+
+
+def _stable(sheet: Any) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    return {k: v for k, v in sheet.header.items() if k not in VARYING}, sheet.rows
+
+
+def test_same_seed_same_sheet_from_one_and_two_workers(runs: dict[str, Any]) -> None:
+    tmp = runs["tmp"]
+    a = _sample(
+        runs["one"].db_path,
+        runs["one"].run_id,
+        tmp / "a.csv",
+        "--corpus",
+        "--n",
+        "30",
+        "--seed",
+        "11",
+    )
+    b = _sample(
+        runs["two"].db_path,
+        runs["two"].run_id,
+        tmp / "b.csv",
+        "--corpus",
+        "--n",
+        "30",
+        "--seed",
+        "11",
+    )
+    c = _sample(
+        runs["one"].db_path,
+        runs["one"].run_id,
+        tmp / "c.csv",
+        "--corpus",
+        "--n",
+        "30",
+        "--seed",
+        "12",
+    )
+    assert _stable(a) == _stable(b)
+    assert len(a.rows) == 30 and a.header["population"] == "170" and a.header["seed"] == "11"
+    assert [r["sample_item"] for r in a.rows] != [r["sample_item"] for r in c.rows]
+    assert {r["record_index"] for r in a.rows} != {r["record_index"] for r in c.rows}
+    assert all(r["verdict"] == "" and r["reviewer"] == "" for r in a.rows)
+    # the draw is recorded in the dossier, with its items in review order
+    with duckdb.connect(str(runs["one"].db_path), read_only=True) as con:
+        sid, n, pop, _seed = con.execute(
+            "SELECT sample_id, n, population, seed FROM samples WHERE seed = 11"
+        ).fetchone()
+        items = con.execute(
+            "SELECT item_id FROM sample_items WHERE sample_id = ? ORDER BY ordinal", [sid]
+        ).fetchall()
+    assert (sid, n, pop) == (a.header["sample_id"], 30, 170)
+    assert [i[0] for i in items] == [r["sample_item"] for r in a.rows]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "jsonl"])
+def test_no_raw_personal_information_in_any_sheet(runs: dict[str, Any], suffix: str) -> None:
+    out = runs["tmp"] / f"all.{suffix}"
+    sheet = _sample(runs["one"].db_path, runs["one"].run_id, out, "--corpus", "--n", "500")
+    assert len(sheet.rows) == 170  # everything: the planted records are in it
+    if suffix == "xlsx":
+        with zipfile.ZipFile(out) as z:
+            raw = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    else:
+        raw = out.read_text(encoding="utf-8-sig")
+    for value in PLANTED:
+        assert value not in raw, value
+    texts = " ".join(str(r["text"]) for r in sheet.rows)
+    assert "138" in texts and "***" in texts  # masked forms, not dropped records
+
+
+def _review(sheet: Any, fails: dict[int, str]) -> list[dict[str, Any]]:
+    rows = []
+    for k, row in enumerate(sheet.rows):
+        rows.append(
+            dict(
+                row,
+                verdict="fail" if k in fails else "pass",
+                risk_code=fails.get(k, ""),
+                reviewer=f"R{k % 3}",
+                reviewed_at="2026-11-01",
+            )
+        )
+    return rows
+
+
+def _audit_with(runs: dict[str, Any], sheet_path: Path, name: str) -> dict[str, Any]:
+    corpus: Corpus = runs["corpus"]
+    rel = sheet_path.relative_to(corpus.root)
+    corpus.manifest["content_filtering"] = {"manual_sample": {"records": str(rel)}}
+    manifest = corpus.write(f"{name}.yaml")
+    result = audit(manifest, runs["tmp"] / f"{name}.duckdb", workers=1)
+    with duckdb.connect(str(result.db_path), read_only=True) as con:
+        found = con.execute(
+            "SELECT code, severity, message_en, message_zh, evidence FROM findings "
+            "WHERE code IN (SELECT unnest(?))",
+            [list(R)],
+        ).fetchall()
+        stats = con.execute(
+            "SELECT scope, subject_id, key, value FROM stats WHERE metric = 'review_risk_rate'"
+        ).fetchall()
+    return {"codes": {f[0]: f for f in found}, "stats": stats}
+
+
+def test_a_reviewed_sheet_verifies_and_a_tampered_one_is_found(runs: dict[str, Any]) -> None:
+    corpus: Corpus = runs["corpus"]
+    drawn = corpus.root / "evidence" / "manual.xlsx"
+    drawn.parent.mkdir(parents=True, exist_ok=True)
+    sheet = _sample(
+        runs["one"].db_path, runs["one"].run_id, drawn, "--corpus", "--n", "40", "--seed", "5"
+    )
+    reviewed = corpus.root / "evidence" / "manual_reviewed.xlsx"
+    write_sheet(reviewed, sheet.header, _review(sheet, {0: "A.1g", 3: "A.4e;A.1g"}))
+    ok = _audit_with(runs, reviewed, "verified")
+    assert "sample_verified" in ok["codes"] and "sample_tampered" not in ok["codes"]
+    risks = ok["codes"]["review_risks"]
+    assert "A.1g 2" in risks[2] and "29 of 31 risks never observed" in risks[2]
+    assert ("corpus", "corpus", "manual_sample:A.1g", 2 / 40) in ok["stats"]
+
+    # an item swapped for one that was not drawn, and one item left unreviewed
+    rows = _review(sheet, {})
+    rows[1]["sample_item"] = sheet.header["sample_id"] + "-99999"
+    rows[2]["verdict"] = ""
+    tampered = corpus.root / "evidence" / "manual_tampered.csv"
+    write_sheet(tampered, sheet.header, rows)
+    bad = _audit_with(runs, tampered, "tampered")
+    _code, severity, en, zh, evidence = bad["codes"]["sample_tampered"]
+    assert severity == "high" and "1 id(s) not in the sample" in en
+    assert json.loads(evidence)["unknown"] == 1
+    assert "sample_incomplete" in bad["codes"]
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"“[^”]*”", "", zh)), zh  # Chinese is Chinese
+
+
+def test_a_hand_made_sample_cannot_be_shown_random(runs: dict[str, Any]) -> None:
+    corpus: Corpus = runs["corpus"]
+    hand = corpus.root / "evidence" / "hand.jsonl"
+    write_jsonl(hand, [{"item_id": f"m-{k}", "verdict": "pass"} for k in range(50)])
+    found = _audit_with(runs, hand, "hand")
+    assert found["codes"]["sample_not_drawn"][1] == "medium"
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--source", "nope"], "its sources: crawl, open"),
+        (["--corpus", "--n", "5", "--share", "0.1"], "not both"),
+        (["--corpus", "--source", "open"], "exactly one"),
+        (["--corpus", "--stratify", "colour"], "valid are source, dataset, language, file"),
+    ],
+)
+def test_bad_options_say_what_is_valid(runs: dict[str, Any], args: list[str], needle: str) -> None:
+    out = runs["tmp"] / "never.csv"
+    res = cli(
+        "sample",
+        "--db",
+        str(runs["one"].db_path),
+        "--run",
+        runs["one"].run_id,
+        *args,
+        "--out",
+        str(out),
+    )
+    refused(res, needle)
+    assert not out.exists()
+
+
+def test_an_existing_sheet_is_never_overwritten(runs: dict[str, Any]) -> None:
+    out = runs["tmp"] / "kept.jsonl"
+    out.write_text("reviewed work\n")
+    res = cli(
+        "sample",
+        "--db",
+        str(runs["one"].db_path),
+        "--run",
+        runs["one"].run_id,
+        "--corpus",
+        "--out",
+        str(out),
+    )
+    refused(res, "exists")
+    assert out.read_text() == "reviewed work\n"
