@@ -28,7 +28,7 @@ from provenance.review.sheet import read_sheet, write_sheet
 
 #: (sheet in evidence/, `provenance sample` scope options, seed, failures, risk codes, date)
 REVIEWS = (
-    ("zh_web/review_post.jsonl", ["--source", "zh-web", "--n", "300"], 11, 12, ("A.1g", "A.2d", "A.4e"), "2026-07-10"),
+    ("zh_web/review_post.jsonl", ["--source", "zh-web-crawl", "--n", "300"], 11, 12, ("A.1g", "A.2d", "A.4e"), "2026-07-10"),
     ("content/manual_sample.jsonl", ["--corpus", "--n", "4000", "--stratify", "source"], 2026, 100, ("A.1f", "A.1g", "A.2e", "A.3a", "A.4f"), "2026-09-28"),
     ("content/technical_sample.jsonl", ["--corpus", "--share", "0.10"], 2027, 3, ("A.1g", "A.3a"), "2026-09-29"),
 )  # fmt: skip
