@@ -62,7 +62,11 @@ def test_conforming_content_filtering(corpus: Corpus, run_audit: Any) -> None:
     _, con = run_audit(corpus.write())
     assert not codes(con) & CODES
     status = dict(con.execute("SELECT clause, status FROM tc260_self_assessment").fetchall())
-    assert status["8.1"] == status["8.4"] == status["9.2"] == "conforms"
+    assert status["8.1"] == status["8.4"] == "conforms"
+    # the samples here are made by hand: nothing shows they are random or from this corpus, so
+    # §9.2 does not conform (issue 15; drawn samples verify: tests/test_review_sample.py)
+    assert status["9.2"] == "does not conform"
+    assert "sample_not_drawn" in codes(con)
     total = con.execute(
         "SELECT value FROM stats WHERE scope = 'content' AND metric = 'keywords' AND key = '*'"
     ).fetchone()

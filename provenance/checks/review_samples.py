@@ -100,57 +100,15 @@ class ReviewSamples(Check):
     ) -> None:
         ev = {**v.evidence(), "path": words["path"]}
         if v.problem is None:
-            ctx.find(
-                R["sample_verified"],
-                subject,
-                ev,
-                **words,
-                n=v.n,
-                population=v.population,
-                sample=v.sample_id,
-            )
-        elif v.problem == "not_drawn":
-            ctx.find(R["sample_not_drawn"], subject, ev, requirement=req, **words)
-        elif v.problem == "unverifiable":
-            ctx.find(
-                R["sample_unverifiable"],
-                subject,
-                ev,
-                requirement=req,
-                **words,
-                why=v.detail,
-                why_zh=v.detail_zh,
-            )
-        elif v.problem == "corpus_changed":
-            ctx.find(
-                R["sample_corpus_changed"],
-                subject,
-                ev,
-                requirement=req,
-                **words,
-                why=v.detail,
-                why_zh=v.detail_zh,
-            )
-        else:
-            ctx.find(
-                R["sample_tampered"],
-                subject,
-                ev,
-                requirement=req,
-                **words,
-                why=v.detail,
-                why_zh=v.detail_zh,
-            )
+            figures: dict[str, Any] = {"n": v.n, "population": v.population, "sample": v.sample_id}
+            ctx.find(R["sample_verified"], subject, ev, **words, **figures)
+        else:  # not_drawn, unverifiable, corpus_changed, tampered
+            code = R[f"sample_{v.problem}"]
+            why: dict[str, Any] = {"why": v.detail, "why_zh": v.detail_zh}
+            ctx.find(code, subject, ev, requirement=req, **words, **why)
         if v.unreviewed and v.problem in (None, "tampered"):
-            ctx.find(
-                R["sample_incomplete"],
-                subject,
-                ev,
-                requirement=req,
-                **words,
-                unreviewed=v.unreviewed,
-                n=v.n,
-            )
+            counts: dict[str, Any] = {"unreviewed": v.unreviewed, "n": v.n}
+            ctx.find(R["sample_incomplete"], subject, ev, requirement=req, **words, **counts)
 
     def _risks(
         self,
