@@ -232,3 +232,106 @@ def test_an_existing_sheet_is_never_overwritten(runs: dict[str, Any]) -> None:
     )
     refused(res, "exists")
     assert out.read_text() == "reviewed work\n"
+
+
+def test_repeated_ids_and_an_edited_header_are_tampering(runs: dict[str, Any]) -> None:
+    corpus: Corpus = runs["corpus"]
+    drawn = corpus.root / "evidence" / "twice.jsonl"
+    sheet = _sample(
+        runs["one"].db_path, runs["one"].run_id, drawn, "--corpus", "--n", "20", "--seed", "8"
+    )
+    rows = _review(sheet, {})
+    rows[5] = dict(rows[4])  # one item reviewed twice, another dropped
+    twice = corpus.root / "evidence" / "twice_reviewed.jsonl"
+    write_sheet(twice, sheet.header, rows)
+    found = _audit_with(runs, twice, "twice")["codes"]
+    evidence = json.loads(found["sample_tampered"][4])
+    assert evidence["duplicated"] == 1 and "1 repeated" in found["sample_tampered"][2]
+    assert "sample_incomplete" in found  # the dropped item has no verdict
+    # a header whose seed was changed no longer describes the sample drawn
+    edited = corpus.root / "evidence" / "edited.jsonl"
+    write_sheet(edited, {**sheet.header, "seed": "9"}, _review(sheet, {}))
+    found = _audit_with(runs, edited, "edited")["codes"]
+    assert "header block does not describe" in found["sample_tampered"][2]
+
+
+def test_a_changed_corpus_is_found(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "corpus")
+    manifest = _corpus(corpus)
+    first = audit(manifest, tmp_path / "first.duckdb", workers=1)
+    drawn = corpus.root / "evidence" / "post.csv"
+    drawn.parent.mkdir(parents=True, exist_ok=True)
+    sheet = _sample(first.db_path, first.run_id, drawn, "--source", "open", "--n", "10")
+    reviewed = corpus.root / "evidence" / "post_reviewed.csv"
+    write_sheet(reviewed, sheet.header, _review(sheet, {}))
+    # a record edited after the draw: the review no longer covers the corpus as it is
+    path = corpus.root / "data/open/part0.jsonl"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("普通文本 3，", "改过的文本，"), encoding="utf-8"
+    )
+    corpus.source("open")["safety_review"] = {
+        "post_collection": {"records": "evidence/post_reviewed.csv"}
+    }
+    second = audit(corpus.write("changed.yaml"), tmp_path / "second.duckdb", workers=1)
+    with duckdb.connect(str(second.db_path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT subject_id, message_en FROM findings WHERE code = 'sample_corpus_changed'"
+        ).fetchall()
+    assert rows == [("post_collection:open", rows[0][1])] and "text changed" in rows[0][1]
+
+
+def test_a_partitioned_run_gives_the_same_sheet(runs: dict[str, Any], tmp_path: Path) -> None:
+    from tests.test_same_dossier import _partitioned_pipeline
+
+    manifest = runs["corpus"].root / "manifest.yaml"
+    parts = audit(
+        manifest,
+        tmp_path / "parts.duckdb",
+        workers=2,
+        pipeline=str(_partitioned_pipeline(tmp_path)),
+    )
+    with duckdb.connect(str(parts.db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM record_hashes").fetchone() == (0,)  # in parts
+    a = _sample(
+        parts.db_path,
+        parts.run_id,
+        tmp_path / "p.jsonl",
+        "--corpus",
+        "--n",
+        "25",
+        "--seed",
+        "4",
+        "--stratify",
+        "language",
+    )
+    b = _sample(
+        runs["one"].db_path,
+        runs["one"].run_id,
+        tmp_path / "w.jsonl",
+        "--corpus",
+        "--n",
+        "25",
+        "--seed",
+        "4",
+        "--stratify",
+        "language",
+    )
+    assert _stable(a) == _stable(b)
+
+
+def test_the_demo_reviews_are_drawn_by_the_tool(demo_dossier: tuple[Path, str]) -> None:
+    db, run = demo_dossier
+    with duckdb.connect(str(db), read_only=True) as con:
+        verified = con.execute(
+            "SELECT subject_id FROM findings WHERE run_id = ? AND code = 'sample_verified' ORDER BY 1",
+            [run],
+        ).fetchall()
+        status = con.execute(
+            "SELECT status FROM tc260_self_assessment WHERE run_id = ? AND clause = '9.2'", [run]
+        ).fetchone()
+    assert verified == [
+        ("manual_sample:corpus",),
+        ("post_collection:zh-web-crawl",),
+        ("technical_sample:corpus",),
+    ]
+    assert status == ("conforms",)

@@ -71,6 +71,8 @@ def verify(
     ``query`` reads; ``paths`` maps file ids to ``root/relpath`` as the sheet writes them;
     ``expected_scope`` (``source zh-web``) is what the manifest uses the sheet for."""
     v = Verification(sample_id=header.get("sample_id"), scope=header.get("scope", ""))
+    seen = Counter(str(r.get("sample_item", "")) for r in rows)
+    v.duplicated = sorted(i for i, c in seen.items() if c > 1)
     if not header:
         v.problem = "not_drawn"
         return v
@@ -91,8 +93,13 @@ def verify(
     v.n, v.population = d.n, d.population
     if d.fingerprint != header.get("fingerprint"):
         v.problem = "corpus_changed"
-        v.detail = f"population {header.get('population')} then, {d.population} now"
-        v.detail_zh = f"抽样时总体 {header.get('population')} 条，现为 {d.population} 条"
+        then = header.get("population")
+        if then == str(d.population):
+            v.detail = f"the same {d.population} records, but their text changed since the draw"
+            v.detail_zh = f"记录数同为 {d.population} 条，但内容在抽样后有改动"
+        else:
+            v.detail = f"population {then} then, {d.population} now"
+            v.detail_zh = f"抽样时总体 {then} 条，现为 {d.population} 条"
         return v
     if d.sample_id != header.get("sample_id") or d.items_digest != header.get("items_digest"):
         v.problem, v.detail = "tampered", "the header block does not describe the drawn sample"
@@ -104,8 +111,6 @@ def verify(
         return v
     drawn = {it.item_id: it for it in d.items}
     v.sources = {it.item_id: it.source_id for it in d.items}
-    seen = Counter(str(r.get("sample_item", "")) for r in rows)
-    v.duplicated = sorted(i for i, c in seen.items() if c > 1)
     v.unknown = sorted(i for i in seen if i not in drawn)
     for r in rows:
         it = drawn.get(str(r.get("sample_item", "")))
