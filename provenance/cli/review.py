@@ -56,6 +56,10 @@ def sample(
         typer.Option(help="proportional (to stratum size) or equal (the same per stratum)."),
     ] = "proportional",
     allow_root: AllowRootOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes masking the texts (default: usable cores, max 8)."),
+    ] = None,
 ) -> None:
     """Draw a seeded random sample of a run's records and write the reviewers' sheet.
 
@@ -65,6 +69,7 @@ def sample(
     sample_items); a reviewed sheet named in the manifest (safety_review.post_collection,
     content_filtering.manual_sample / technical_sample) is checked against it by the audit.
     """
+    from provenance.executors.local import default_workers
     from provenance.review.sampler import sample as do_sample
 
     try:
@@ -84,7 +89,15 @@ def sample(
                     tasks[what] = bar.add_task(what, total=total)
                 bar.update(tasks[what], completed=done)
 
-            drawn = do_sample(db, run, spec, out_path, progress, tuple(allow_root or ()))
+            drawn = do_sample(
+                db,
+                run,
+                spec,
+                out_path,
+                progress,
+                tuple(allow_root or ()),
+                workers or default_workers(),
+            )
     except ProvenanceError as exc:
         fail(exc)
     d = drawn.draw

@@ -104,15 +104,16 @@ def sample(
     out: Path,
     progress: Callable[[str, int, int], None] | None = None,
     allow_roots: tuple[str | Path, ...] = (),
+    workers: int = 1,
 ) -> Drawn:
     """Draw ``spec`` from ``run_id`` in ``db``, write the sheet ``out``, record the sample.
 
     The run's manifest (unchanged since the run) says where the data files are; ``allow_roots``
-    as for the audit."""
+    as for the audit; ``workers`` processes mask the texts (NER is the slow part)."""
     from provenance.dossier.collect import complete_run
     from provenance.manifest import load_manifest
     from provenance.plan import make_plan
-    from provenance.review.extract import masker, read_texts
+    from provenance.review.extract import mask_all, read_texts
     from provenance.review.sheet import sheet_format, write_sheet
 
     sheet_format(out)  # a bad suffix fails before any work
@@ -144,14 +145,20 @@ def sample(
 
         texts = read_texts(plan, d.items, step)
         pii = (config.get("scanners") or {}).get("personal_information") or {}
-        mask = masker(dict(pii.get("models") or {}), [Path(p) for p in pii.get("patterns") or []])
         paths = {pf.file_id: f"{pf.root_id}/{pf.relpath}" for pf in plan.files}
         ordered = [texts[(it.file_id, it.record_index)] or "" for it in d.items]
-        masked: list[str] = []
-        for start in range(0, len(ordered), 256):
-            masked += mask(ordered[start : start + 256])
+
+        def masked_so_far(k: int) -> None:
             if progress:
-                progress("masking", len(masked), d.n)
+                progress("masking", k, d.n)
+
+        masked = mask_all(
+            ordered,
+            dict(pii.get("models") or {}),
+            [Path(p) for p in pii.get("patterns") or []],
+            workers,
+            masked_so_far,
+        )
         rows = [_row(it, paths[it.file_id], text) for it, text in zip(d.items, masked, strict=True)]
         drawn_at = _now()
         header = header_of(d, run_id, drawn_at)
