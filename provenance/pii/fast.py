@@ -31,7 +31,14 @@ from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerResul
 from provenance.pii.identifiers import normalise_text
 from provenance.pii.nlp import guess_language
 from provenance.pii.prefilter import PREFILTER, combined
-from provenance.pii.screen import ALNUM, digit_regions, guarded_regions, re2_ok, screen_batch
+from provenance.pii.screen import (
+    ALNUM,
+    context_free,
+    digit_regions,
+    guarded_regions,
+    re2_ok,
+    screen_batch,
+)
 from provenance.pii.windows import analyze_windows
 
 __all__ = ["PREFILTER", "FastAnalyzer"]
@@ -80,6 +87,9 @@ class FastAnalyzer:
         self.batch_guards: list[str] = []
         #: guards of the digit-anchored recognizers, decided per batch too (screen_batch)
         self.digit_guards: list[str] = []
+        #: per language, the entity types whose results no NLP artifact can change
+        self.context_free: dict[str, set[str]] = {}
+        self._no_nlp: dict[str, Any] = {}
         for lang in analyzer.supported_languages:
             recs = analyzer.registry.get_recognizers(language=lang, all_fields=True)
             if any(not isinstance(r, PatternRecognizer) for r in recs):
@@ -97,6 +107,7 @@ class FastAnalyzer:
                 for r in pats
                 for p in list(r.patterns)  # type: ignore[has-type]
             ]
+            self.context_free[lang] = context_free(analyzer, recs)
             for _, _, _, guard, anchored in self.compiled[lang]:
                 kind = self.digit_guards if anchored else self.batch_guards
                 g = guard.pattern if guard is not None else None
@@ -165,6 +176,8 @@ class FastAnalyzer:
             return []
         keep = {r[:3] for r in raw}
         lo, hi = min(r[0] for r in raw), max(r[1] for r in raw)
+        # only the entity types found: presidio de-duplicates within a type, so this is exact
+        entities = sorted({r[2] for r in keep})
         margin = self.margin
         while True:
             ws = self._token_start(text, max(0, lo - margin), lang)
@@ -172,12 +185,17 @@ class FastAnalyzer:
             # no letter after an identifier) must see what they see in the full text
             we = self._token_end(text, min(len(text), hi + _LOOK_AHEAD), lang)
             window = text[ws:we]
+            if self.context_free[lang].issuperset(entities):
+                # no context words to look for: nothing reads the window's tokens, so spaCy's
+                # tokenization (most of this step's cost) is skipped; the artifacts of ""
+                artifacts = self._no_nlp.get(lang)
+                if artifacts is None:
+                    artifacts = self._no_nlp[lang] = self.analyzer.nlp_engine.process_text("", lang)
+                break
             artifacts = self.analyzer.nlp_engine.process_text(window, lang)
             if ws == 0 or self._keywords_before(artifacts, lo - ws) >= self.need_tokens:
                 break
             margin *= 2
-        # only the entity types found: presidio de-duplicates within a type, so this is exact
-        entities = sorted({r[2] for r in keep})
         results = self.analyzer.analyze(
             window, language=lang, entities=entities, nlp_artifacts=artifacts
         )

@@ -8,6 +8,10 @@ region the match comes from, so a region without it is skipped too. News text is
 digits (dates, scores): nearly every record has digit regions, few have seven digits in a row
 or a phone's shape, so deciding that per batch spares most records the region scan entirely,
 and the regions of the rest are scanned only by the recognizers whose guard is in them.
+
+A record whose validated matches are all of types without context words (the sensitive
+categories, label-cued names and addresses) needs no tokenization for presidio's analysis:
+:func:`context_free` says which types those are.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
 from provenance.pii.identifiers import NORMALISED_CLASS, normalise_array
 
@@ -107,3 +113,21 @@ def guarded_regions(
     if found is None:
         found = cache[guard.pattern] = [(a, b) for a, b in regions if guard.search(text, a, b)]
     return found
+
+
+def context_free(analyzer: AnalyzerEngine, recs: list[Any]) -> set[str]:
+    """Entity types whose every recognizer has no context words and keeps presidio's default
+    (no-op) recognizer-level enhancement: with presidio's lemma enhancer, which skips a result
+    of a recognizer without context, their results do not depend on the NLP artifacts."""
+    if type(analyzer.context_aware_enhancer) is not LemmaContextAwareEnhancer:
+        return set()
+    out: set[str] = set()
+    for entity in {e for r in recs for e in r.supported_entities}:
+        of = [r for r in recs if entity in r.supported_entities]
+        if all(
+            not r.context
+            and type(r).enhance_using_context is EntityRecognizer.enhance_using_context
+            for r in of
+        ):
+            out.add(entity)
+    return out
