@@ -161,3 +161,27 @@ def test_identical_on_digit_heavy_news(fast: FastAnalyzer) -> None:
     known = fast.batch_guard_hits(pa.array(texts))
     # the screen did rule digit-anchored recognizers out of some records with digits
     assert any(not k[g] for k in known for g in fast.digit_guards)
+
+
+def test_label_guards_read_whitespace_as_the_patterns_do(fast: FastAnalyzer) -> None:
+    """The cued name and address guards spell out ``\\s`` for RE2: every character either
+    Python engine reads as ``\\s`` is in it, RE2 decides them per batch, and a label with any
+    such space before its colon is still found."""
+    import regex
+
+    from provenance.pii.recognizers.cn_name_address import WHITESPACE, CnNameRecognizer
+
+    spaces = [
+        chr(c) for c in range(0x110000) if re.match(r"\s", chr(c)) or regex.match(r"\s", chr(c))
+    ]
+    assert all(re.fullmatch(WHITESPACE, c) for c in spaces)
+    guards = [g for g in fast.batch_guards if WHITESPACE in g]
+    assert len(guards) == 2  # names and addresses, both decided in RE2
+    texts = [f"{label}{w}：北京市海淀区，{w}" for w in spaces for label in ("姓名", "住址", "地址")]
+    hits = pc.match_substring_regex(pa.array(texts), CnNameRecognizer.REQUIRES or "")
+    assert sum(hits.to_pylist()) == len(spaces)
+    got = fast.analyze_batch(pa.array(texts))
+    full = [fast.analyzer.analyze(t, language="zh") for t in texts]
+    assert [key(r) for r in got] == [key(r) for r in full]
+    # found after every space the recognizers' own regex reads as \s, both labels
+    assert sum(1 for r in got if r) == 3 * sum(1 for c in spaces if regex.match(r"\s", c))
