@@ -185,3 +185,19 @@ def test_label_guards_read_whitespace_as_the_patterns_do(fast: FastAnalyzer) -> 
     assert [key(r) for r in got] == [key(r) for r in full]
     # found after every space the recognizers' own regex reads as \s, both labels
     assert sum(1 for r in got if r) == 3 * sum(1 for c in spaces if regex.match(r"\s", c))
+
+
+def test_guard_grouping_changes_no_decision(fast: FastAnalyzer) -> None:
+    """screen_batch decides every guard alike whether guards come alone or in groups (a group
+    is decided by its union first); GuardGroups groups the guards rare so far."""
+    from provenance.pii.screen import GuardGroups, screen_batch
+
+    texts = pa.array([d.text for d in make_docs(400, seed=31, pi_rate=0.5, filler=NEWS)] + [""])
+    guards = fast.batch_guards + fast.digit_guards
+    alone = screen_batch(texts, [[g] for g in guards])
+    assert screen_batch(texts, [guards]) == alone
+    assert screen_batch(texts, [guards[::2], guards[1::2]]) == alone
+    groups = GuardGroups(fast.batch_guards, fast.digit_guards)
+    assert groups.groups()[1] == fast.batch_guards  # nothing seen yet: all rare
+    groups.count([{g: g == "@" for g in guards}] * 10)  # "@" in every text, nothing else
+    assert groups.groups()[1:] == [[g for g in fast.batch_guards if g != "@"], ["@"]]

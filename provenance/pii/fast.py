@@ -33,6 +33,7 @@ from provenance.pii.nlp import guess_language
 from provenance.pii.prefilter import PREFILTER, combined
 from provenance.pii.screen import (
     ALNUM,
+    GuardGroups,
     context_free,
     digit_regions,
     guarded_regions,
@@ -113,6 +114,7 @@ class FastAnalyzer:
                 g = guard.pattern if guard is not None else None
                 if g is not None and g not in kind and re2_ok(g):
                     kind.append(g)
+        self.groups = GuardGroups(self.batch_guards, self.digit_guards)
 
     def analyze_batch(self, texts: pa.Array) -> list[list[RecognizerResult]]:
         """Results per record of a string array (empty lists for records without PI)."""
@@ -130,7 +132,8 @@ class FastAnalyzer:
         if not idx:
             return out
         candidates = pc.take(texts, pa.array(idx))
-        decided, plain = screen_batch(candidates, self.batch_guards, self.digit_guards)
+        decided, plain = screen_batch(candidates, self.groups.groups())
+        self.groups.count(decided)
         for i, t, known, p in zip(idx, candidates.to_pylist(), decided, plain, strict=True):
             out[i] = self.analyze_text(t, known=known, plain=p)
         return out
@@ -141,7 +144,7 @@ class FastAnalyzer:
         text and recognizer (the term lists of the sensitive categories made those searches
         the slowest step of the scan). Exact: the guards see the text normalised as the
         recognizers do (:func:`provenance.pii.screen.screen_batch`)."""
-        return screen_batch(texts, self.batch_guards, self.digit_guards)[0]
+        return screen_batch(texts, self.groups.groups())[0]
 
     def analyze_full(self, text: str) -> list[RecognizerResult]:
         """presidio's full analysis (every recognizer, NER too), in windows for long texts."""

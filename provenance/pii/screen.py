@@ -70,15 +70,16 @@ def _matches(texts: pa.Array, pattern: str) -> list[bool]:
 
 
 def screen_batch(
-    texts: pa.Array, guards: list[str], digit_guards: list[str]
+    texts: pa.Array, groups: list[list[str]]
 ) -> tuple[list[dict[str, bool]], list[bool]]:
     """Per text, whether each guard matches it (case-insensitive, on the text normalised as the
     recognizers see it), and whether the text is already normal (no character that
     :func:`normalise_text` changes, so the recognizers can read it as it is).
 
-    ``guards`` are decided one RE2 pass each over the batch. ``digit_guards`` (those of the
-    digit-anchored recognizers, rare in text) are decided in one pass for their union first and
-    then one pass each over the texts the union matched; a text the union misses has none."""
+    Each RE2 pass costs about the same whatever the pattern (it reads every byte), so guards
+    rare in the text come in ``groups``: one pass for a group's union, then one pass per guard
+    over the texts the union matched only; a text the union misses has none of them. A group
+    of one is one pass. Which guards are rare is the caller's guess: any grouping is exact."""
     n = len(texts)
     if n == 0:
         return [], []
@@ -86,12 +87,15 @@ def screen_batch(
     plain = [not o for o in odd_mask.to_pylist()]
     if pc.any(odd_mask).as_py():  # rare: normalise (in Arrow) only the texts that need it
         texts = pc.replace_with_mask(texts, odd_mask, normalise_array(pc.filter(texts, odd_mask)))
-    cols: dict[str, list[bool]] = {g: _matches(texts, g) for g in guards}
-    if digit_guards:
-        union = _matches(texts, "|".join(f"(?:{g})" for g in digit_guards))
+    cols: dict[str, list[bool]] = {}
+    for group in groups:
+        if len(group) == 1:
+            cols[group[0]] = _matches(texts, group[0])
+            continue
+        union = _matches(texts, "|".join(f"(?:{g})" for g in group))
         idx = [i for i, hit in enumerate(union) if hit]
         sub = pc.take(texts, pa.array(idx, pa.int64())) if idx else None
-        for g in digit_guards:
+        for g in group:
             col = [False] * n
             if sub is not None:
                 for i, hit in zip(idx, _matches(sub, g), strict=True):
@@ -100,6 +104,31 @@ def screen_batch(
     names = list(cols)
     rows = [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
     return rows or [{} for _ in range(n)], plain
+
+
+class GuardGroups:
+    """Which guards :func:`screen_batch` decides in one group: the digit-anchored recognizers'
+    guards always (rare in any text), the others while they have been in fewer than one
+    screened text in ten so far, each alone after that (a common guard in a group costs a
+    pass for nothing)."""
+
+    def __init__(self, guards: list[str], digit_guards: list[str]) -> None:
+        self.guards = guards
+        self.digit_guards = digit_guards
+        self.screened = 0
+        self.hits: dict[str, int] = dict.fromkeys(guards, 0)
+
+    def groups(self) -> list[list[str]]:
+        """The groups for the next batch."""
+        rare = [g for g in self.guards if self.hits[g] * 10 <= self.screened]
+        common = [[g] for g in self.guards if g not in rare]
+        return [g for g in (self.digit_guards, rare, *common) if g]
+
+    def count(self, decided: list[dict[str, bool]]) -> None:
+        """Take in one batch's decisions (:func:`screen_batch`)."""
+        self.screened += len(decided)
+        for g in self.guards:
+            self.hits[g] += sum(1 for k in decided if k.get(g))
 
 
 def guarded_regions(
