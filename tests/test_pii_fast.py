@@ -14,7 +14,7 @@ from provenance.pii.engine import build_analyzer
 from provenance.pii.fast import PREFILTER, FastAnalyzer
 from provenance.pii.nlp import guess_language
 from provenance.pii.recognizers import all_recognizers
-from tests.pii_corpus import make_docs
+from tests.pii_corpus import EN, ZH, make_docs
 from tests.test_pii_recognizers import CASES
 
 
@@ -71,6 +71,10 @@ def test_prefilter_and_guards_are_necessary_conditions() -> None:
                             assert guard.search(norm), (rec.name, norm[a:b])
                         if rec.DIGIT_ANCHORED:  # type: ignore[attr-defined]
                             assert re.search(r"[0-9]", norm[a:b]), (rec.name, norm[a:b])
+                            # inside the pattern's match, so inside its digit region: the fast
+                            # path scans only the regions holding the guard (pii/screen.py)
+                            if guard is not None:
+                                assert guard.search(norm, m.start(), m.end()), rec.name
     assert len(matched) > 500
     hits = pc.match_substring_regex(pa.array(matched), PREFILTER, ignore_case=True).to_pylist()
     assert [v for v, hit in zip(matched, hits, strict=True) if not hit] == []
@@ -115,3 +119,85 @@ def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = FastAnalyzer(build_analyzer())
     out = fast.analyze_batch(pa.array(["邮箱a.b@example.com，手机13812345678", "mail x@y.co.uk"]))
     assert [r.entity_type for r in out[0]] and out[1][0].entity_type == "EMAIL_ADDRESS"
+
+
+# News-like sentences full of digits that are not identifiers (scores, dates, prices, ranges,
+# times, counts, grouped numbers), so the digit screen and the phone shape are put to work.
+NEWS = {
+    "zh": [
+        "道琼斯指数上涨了164.17点，收盘时至8829.46点。",
+        "1998年5月5日举行的音乐会上，共有3000余人到场。",
+        "比赛以3:1结束，第12届运动会于2026-11-23 12:30:45开幕。",
+        "全年增长7.8%，总额达1,234,567元，同比增加235 000元。",
+        "热线电话 189，编号 2024-001-0035，房间 301-305。",
+        "他在１９９８年至２０００年间任职，共计１２３４５６天。",
+        "（2023）京0105民初12345号判决书于2024.01.02送达。",
+    ],
+    "en": [
+        "The Dow rose 164.17 points to 8,829.46 on May 5, 1998.",
+        "They won 3-1 after trailing 0-1; attendance was 45,123 (up 12.5%).",
+        "Flight 1234 left at 12:30:45 on 2026-11-23 with 312 passengers.",
+        "The 1998-2000 budget of $123,456,789 covered 555 123 homes.",
+        "Call 911 or (202) 555 for the office; ISBN 978-3-16-148410-0.",
+        "Version 10.2.3.4 shipped; coordinates 40.7128, -74.0060; ref 123.456.789.",
+    ],
+}
+
+
+def test_identical_on_digit_heavy_news(fast: FastAnalyzer) -> None:
+    """News full of scores and dates, with identifiers planted among them: the fast path's
+    screening (guards per batch, digit regions holding a guard) changes no result."""
+    # digit-free sentences too, so that a record has many separate digit regions
+    filler = {lang: NEWS[lang] + pool for lang, pool in (("zh", ZH), ("en", EN))}
+    docs = make_docs(1500, seed=23, pi_rate=0.3, decoy_rate=0.3, filler=filler)
+    extra = [f"{NEWS['zh'][i % 7]}{t}{NEWS['en'][i % 6]}" for i, (_, t, _) in enumerate(CASES)]
+    texts = [d.text for d in docs] + extra
+    got: list[list[Any]] = []
+    for i in range(0, len(texts), 256):  # batches as the scanner reads them
+        got += fast.analyze_batch(pa.array(texts[i : i + 256]))
+    full = [fast.analyzer.analyze(t, language=guess_language(t)) for t in texts]
+    assert [i for i, (a, b) in enumerate(zip(full, got, strict=True)) if key(a) != key(b)] == []
+    assert sum(1 for r in got if r) > 300
+    known = fast.batch_guard_hits(pa.array(texts))
+    # the screen did rule digit-anchored recognizers out of some records with digits
+    assert any(not k[g] for k in known for g in fast.digit_guards)
+
+
+def test_label_guards_read_whitespace_as_the_patterns_do(fast: FastAnalyzer) -> None:
+    """The cued name and address guards spell out ``\\s`` for RE2: every character either
+    Python engine reads as ``\\s`` is in it, RE2 decides them per batch, and a label with any
+    such space before its colon is still found."""
+    import regex
+
+    from provenance.pii.recognizers.cn_name_address import WHITESPACE, CnNameRecognizer
+
+    spaces = [
+        chr(c) for c in range(0x110000) if re.match(r"\s", chr(c)) or regex.match(r"\s", chr(c))
+    ]
+    assert all(re.fullmatch(WHITESPACE, c) for c in spaces)
+    guards = [g for g in fast.batch_guards if WHITESPACE in g]
+    assert len(guards) == 2  # names and addresses, both decided in RE2
+    texts = [f"{label}{w}：北京市海淀区，{w}" for w in spaces for label in ("姓名", "住址", "地址")]
+    hits = pc.match_substring_regex(pa.array(texts), CnNameRecognizer.REQUIRES or "")
+    assert sum(hits.to_pylist()) == len(spaces)
+    got = fast.analyze_batch(pa.array(texts))
+    full = [fast.analyzer.analyze(t, language="zh") for t in texts]
+    assert [key(r) for r in got] == [key(r) for r in full]
+    # found after every space the recognizers' own regex reads as \s, both labels
+    assert sum(1 for r in got if r) == 3 * sum(1 for c in spaces if regex.match(r"\s", c))
+
+
+def test_guard_grouping_changes_no_decision(fast: FastAnalyzer) -> None:
+    """screen_batch decides every guard alike whether guards come alone or in groups (a group
+    is decided by its union first); GuardGroups groups the guards rare so far."""
+    from provenance.pii.screen import GuardGroups, screen_batch
+
+    texts = pa.array([d.text for d in make_docs(400, seed=31, pi_rate=0.5, filler=NEWS)] + [""])
+    guards = fast.batch_guards + fast.digit_guards
+    alone = screen_batch(texts, [[g] for g in guards])
+    assert screen_batch(texts, [guards]) == alone
+    assert screen_batch(texts, [guards[::2], guards[1::2]]) == alone
+    groups = GuardGroups(fast.batch_guards, fast.digit_guards)
+    assert groups.groups()[1] == fast.batch_guards  # nothing seen yet: all rare
+    groups.count([{g: g == "@" for g in guards}] * 10)  # "@" in every text, nothing else
+    assert groups.groups()[1:] == [[g for g in fast.batch_guards if g != "@"], ["@"]]

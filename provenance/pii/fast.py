@@ -2,8 +2,10 @@
 
 1. A vectorised prefilter (Arrow's RE2 over the whole batch) keeps only records that could
    hold any of our patterns; it is a superset of every recognizer's regex (a test holds it).
-2. For those, one combined Python regex says whether any pattern matches at all.
-3. For those, each recognizer runs its own patterns and ``validate_result`` (presidio's code):
+2. For those, one RE2 pass per recognizer guard (a regex every match contains) decides which
+   recognizers could match which record (:mod:`.screen`); a digit-anchored recognizer scans
+   only the digit regions of a record that hold its guard.
+3. The recognizers left run their own patterns and ``validate_result`` (presidio's code):
    decoys with wrong check digits end here.
 4. Only records with validated matches go through presidio's ``AnalyzerEngine.analyze`` — on a
    window around the matches, cut at a token boundary and wide enough for the context
@@ -26,56 +28,31 @@ import pyarrow.compute as pc
 import regex
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerResult
 
-from provenance.pii.identifiers import NORMALISED_CLASS, normalise_array, normalise_text
+from provenance.pii.identifiers import normalise_text
 from provenance.pii.nlp import guess_language
 from provenance.pii.prefilter import PREFILTER, combined
+from provenance.pii.screen import (
+    ALNUM,
+    GuardGroups,
+    context_free,
+    digit_regions,
+    guarded_regions,
+    re2_ok,
+    screen_batch,
+)
 from provenance.pii.windows import analyze_windows
 
 __all__ = ["PREFILTER", "FastAnalyzer"]
 _FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
 
-_DIGIT_RUN = re.compile(r"[0-9](?:[0-9 .\-]*[0-9])?")
-_ALNUM = re.compile(r"[0-9A-Za-z]")
-_REACH = 24
 #: how far past a match our patterns look (a sensitive term's cue: a gap of 24 and the cue)
 _LOOK_AHEAD = 48
-
-
-def _digit_regions(text: str) -> list[tuple[int, int]]:
-    """Neighbourhoods of digit runs (merged). A region ends before a non-alphanumeric character
-    (or at the end of the text), so a pattern's look-ahead sees the same thing as in the full
-    text; look-behinds see the real text before a region in any case."""
-    out: list[tuple[int, int]] = []
-    n = len(text)
-    for m in _DIGIT_RUN.finditer(text):
-        a = max(0, m.start() - _REACH)
-        b = min(n, m.end() + _REACH)
-        while b < n and _ALNUM.match(text, b):
-            b += 1
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
 
 
 def _guard(rec: PatternRecognizer) -> Any:
     requires = getattr(rec, "REQUIRES", None)
     return re.compile(requires, re.IGNORECASE) if requires else None
-
-
-def _re2_ok(pattern: str) -> bool:
-    """Whether RE2 reads ``pattern`` as Python does for a text of no Unicode digits: no
-    look-around (RE2 refuses it) and no class RE2 reads differently (``\\w``, ``\\b``, ``\\s``
-    are Unicode in Python, ASCII in RE2)."""
-    if re.search(r"\\[wWbBsS]|\(\?<?[=!]", pattern):
-        return False
-    try:
-        pc.match_substring_regex(pa.array([""]), pattern, ignore_case=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
 
 
 def _run_class(ch: str) -> str:
@@ -109,6 +86,11 @@ class FastAnalyzer:
         self.compiled: dict[str, list[tuple[PatternRecognizer, Any, float, Any, bool]]] = {}
         self.exact = True
         self.batch_guards: list[str] = []
+        #: guards of the digit-anchored recognizers, decided per batch too (screen_batch)
+        self.digit_guards: list[str] = []
+        #: per language, the entity types whose results no NLP artifact can change
+        self.context_free: dict[str, set[str]] = {}
+        self._no_nlp: dict[str, Any] = {}
         for lang in analyzer.supported_languages:
             recs = analyzer.registry.get_recognizers(language=lang, all_fields=True)
             if any(not isinstance(r, PatternRecognizer) for r in recs):
@@ -126,10 +108,13 @@ class FastAnalyzer:
                 for r in pats
                 for p in list(r.patterns)  # type: ignore[has-type]
             ]
+            self.context_free[lang] = context_free(analyzer, recs)
             for _, _, _, guard, anchored in self.compiled[lang]:
-                g = guard.pattern if guard is not None and not anchored else None
-                if g is not None and g not in self.batch_guards and _re2_ok(g):
-                    self.batch_guards.append(g)
+                kind = self.digit_guards if anchored else self.batch_guards
+                g = guard.pattern if guard is not None else None
+                if g is not None and g not in kind and re2_ok(g):
+                    kind.append(g)
+        self.groups = GuardGroups(self.batch_guards, self.digit_guards)
 
     def analyze_batch(self, texts: pa.Array) -> list[list[RecognizerResult]]:
         """Results per record of a string array (empty lists for records without PI)."""
@@ -147,9 +132,10 @@ class FastAnalyzer:
         if not idx:
             return out
         candidates = pc.take(texts, pa.array(idx))
-        decided = self.batch_guard_hits(candidates)
-        for i, t, known in zip(idx, candidates.to_pylist(), decided, strict=True):
-            out[i] = self.analyze_text(t, known=known)
+        decided, plain = screen_batch(candidates, self.groups.groups())
+        self.groups.count(decided)
+        for i, t, known, p in zip(idx, candidates.to_pylist(), decided, plain, strict=True):
+            out[i] = self.analyze_text(t, known=known, plain=p)
         return out
 
     def batch_guard_hits(self, texts: pa.Array) -> list[dict[str, bool]]:
@@ -157,17 +143,8 @@ class FastAnalyzer:
         whole batch by Arrow's RE2: one vectorised pass per guard instead of a Python search per
         text and recognizer (the term lists of the sensitive categories made those searches
         the slowest step of the scan). Exact: the guards see the text normalised as the
-        recognizers do (:func:`normalise_array`)."""
-        if not self.batch_guards or len(texts) == 0:
-            return [{} for _ in range(len(texts))]
-        odd = pc.fill_null(pc.match_substring_regex(texts, NORMALISED_CLASS), False)
-        if pc.any(odd).as_py():  # rare: normalise (in Arrow) only the texts that need it
-            texts = pc.replace_with_mask(texts, odd, normalise_array(pc.filter(texts, odd)))
-        cols = [
-            pc.fill_null(pc.match_substring_regex(texts, g, ignore_case=True), True).to_pylist()
-            for g in self.batch_guards
-        ]
-        return [dict(zip(self.batch_guards, row, strict=True)) for row in zip(*cols, strict=True)]
+        recognizers do (:func:`provenance.pii.screen.screen_batch`)."""
+        return screen_batch(texts, self.groups.groups())[0]
 
     def analyze_full(self, text: str) -> list[RecognizerResult]:
         """presidio's full analysis (every recognizer, NER too), in windows for long texts."""
@@ -175,14 +152,19 @@ class FastAnalyzer:
         return analyze_windows(text, lambda w: self.analyzer.analyze(w, language=lang))
 
     def analyze_text(
-        self, text: str, lang: str | None = None, known: dict[str, bool] | None = None
+        self,
+        text: str,
+        lang: str | None = None,
+        known: dict[str, bool] | None = None,
+        plain: bool = False,
     ) -> list[RecognizerResult]:
         """Same results as ``analyzer.analyze(text, guess_language(text))``; a text longer than
         spaCy takes is analysed in overlapping windows (:mod:`provenance.pii.windows`).
         ``known``: guards decided for the whole text (:meth:`batch_guard_hits`); a guard
-        absent from the text is absent from every window, one present runs its patterns."""
+        absent from the text is absent from every window, one present runs its patterns.
+        ``plain``: the text has no character that normalisation changes (decided per batch)."""
         lang = lang or guess_language(text)
-        return analyze_windows(text, lambda w: self._analyze_window(w, lang, known or {}))
+        return analyze_windows(text, lambda w: self._analyze_window(w, lang, known or {}, plain))
 
     def identifiers(self, text: str) -> list[tuple[int, int, str, float]]:
         """Validated pattern matches (start, end, entity type, score) of a short string such as
@@ -190,13 +172,15 @@ class FastAnalyzer:
         return self._raw_spans(text, guess_language(text))
 
     def _analyze_window(
-        self, text: str, lang: str, known: dict[str, bool]
+        self, text: str, lang: str, known: dict[str, bool], plain: bool = False
     ) -> list[RecognizerResult]:
-        raw = self._raw_spans(text, lang, known)
+        raw = self._raw_spans(text, lang, known, plain)
         if not raw:
             return []
         keep = {r[:3] for r in raw}
         lo, hi = min(r[0] for r in raw), max(r[1] for r in raw)
+        # only the entity types found: presidio de-duplicates within a type, so this is exact
+        entities = sorted({r[2] for r in keep})
         margin = self.margin
         while True:
             ws = self._token_start(text, max(0, lo - margin), lang)
@@ -204,12 +188,17 @@ class FastAnalyzer:
             # no letter after an identifier) must see what they see in the full text
             we = self._token_end(text, min(len(text), hi + _LOOK_AHEAD), lang)
             window = text[ws:we]
+            if self.context_free[lang].issuperset(entities):
+                # no context words to look for: nothing reads the window's tokens, so spaCy's
+                # tokenization (most of this step's cost) is skipped; the artifacts of ""
+                artifacts = self._no_nlp.get(lang)
+                if artifacts is None:
+                    artifacts = self._no_nlp[lang] = self.analyzer.nlp_engine.process_text("", lang)
+                break
             artifacts = self.analyzer.nlp_engine.process_text(window, lang)
             if ws == 0 or self._keywords_before(artifacts, lo - ws) >= self.need_tokens:
                 break
             margin *= 2
-        # only the entity types found: presidio de-duplicates within a type, so this is exact
-        entities = sorted({r[2] for r in keep})
         results = self.analyzer.analyze(
             window, language=lang, entities=entities, nlp_artifacts=artifacts
         )
@@ -222,19 +211,25 @@ class FastAnalyzer:
         return shifted
 
     def _raw_spans(
-        self, text: str, lang: str, known: dict[str, bool] | None = None
+        self, text: str, lang: str, known: dict[str, bool] | None = None, plain: bool = False
     ) -> list[tuple[int, int, str, float]]:
         """Pattern matches that survive validation, scored as presidio's PatternRecognizer does
-        (on the text with Unicode digits as ASCII, as our recognizers see it; same offsets)."""
-        text = normalise_text(text)
+        (on the text with Unicode digits as ASCII, as our recognizers see it; same offsets).
+        ``known``: guards decided for the text; ``plain``: it needs no normalisation."""
+        if not plain:
+            text = normalise_text(text)
         out: list[tuple[int, int, str, float]] = []
         seen: dict[str, bool] = dict(known or {})
         regions: list[tuple[int, int]] | None = None
+        in_regions: dict[str, list[tuple[int, int]]] = {}
         for rec, rx, score, guard, anchored in self.compiled[lang]:
-            if anchored:  # scan only around digit runs; the guard would cost more than it saves
+            if guard is not None and seen.get(guard.pattern) is False:
+                continue  # decided for the batch: the guard is not in the text
+            if anchored:  # scan only the digit regions that hold the recognizer's guard
                 if regions is None:
-                    regions = _digit_regions(text)
-                matches = [m for a, b in regions for m in rx.finditer(text, a, b)]
+                    regions = digit_regions(text)
+                where = guarded_regions(text, regions, guard, in_regions)
+                matches = [m for a, b in where for m in rx.finditer(text, a, b)]
             else:
                 if guard is not None:
                     if guard.pattern not in seen:
@@ -281,7 +276,7 @@ class FastAnalyzer:
         if lang == "zh":  # a run's end, past ASCII letters and digits (patterns look there)
             q, n = pos, len(text)
             while q < n and (
-                _run_class(text[q - 1]) == _run_class(text[q]) != "other" or _ALNUM.match(text, q)
+                _run_class(text[q - 1]) == _run_class(text[q]) != "other" or ALNUM.match(text, q)
             ):
                 q += 1
             return q
