@@ -1,6 +1,6 @@
 """`provenance sample` against the naive way to draw a review sample: read the corpus again.
 
-Usage: python benchmarks/sample.py [--keep DIR] [--mb 50] [--n 4000] [--seed 11]
+Usage: python benchmarks/sample.py [--keep DIR] [--mb 50] [--n 4000] [--seed 11] [--workers 2]
 
 The corpus is ``benchmarks/scale.py``'s (generated in DIR unless it is there already) and is
 audited once with ``--pii-mode off`` (the draw does not depend on it). Then, in the same run:
@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=50)
     ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--workers", type=int, default=2, help="processes masking the sheet")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     root = args.keep or Path(tmp.name)
@@ -96,7 +97,7 @@ def main() -> None:
             marks[phase + " done"] = time.perf_counter()
 
     t = time.perf_counter()
-    sample(db, run_id, DrawSpec(seed=args.seed + 1, n=args.n), out, progress)
+    sample(db, run_id, DrawSpec(seed=args.seed + 1, n=args.n), out, progress, workers=args.workers)
     t_sheet = time.perf_counter() - t
     t_mask = marks.get("masking done", t) - marks.get("reading done", t)
     print(
