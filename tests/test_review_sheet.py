@@ -377,3 +377,11 @@ def test_the_message_lists_fifty_problems_then_counts_the_rest(tmp_path: Path) -
     assert message.count("column verdict: 'ok'") == 50
     assert message.endswith("  - and 10 more")
     assert message.splitlines()[0].endswith("60 problems in the review sheet")
+
+
+def test_xlsx_is_parsed_with_defusedxml() -> None:
+    """A reviewed .xlsx comes from outside the audit: openpyxl must parse it without expanding
+    entities (billion laughs) or reaching external ones, which it does only with defusedxml."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
