@@ -1,9 +1,11 @@
 """``provenance sample``: draw from a complete run, write the review sheet, record the sample.
 
-The order of work keeps the dossier consistent: the draw is computed first (from the run's
-``record_hashes``, no data read), the texts are read and masked, the sheet is written, and only
-then is the sample recorded (``samples``, ``sample_items``) in one transaction — a sheet that
-failed to be written leaves no record of a sample nobody holds.
+The order of work keeps the dossier consistent and free: the draw is computed first (from the
+run's ``record_hashes``, no data read; the dossier is open only for this), the texts are read
+and masked, the sheet is written, and only then is the sample recorded (``samples``,
+``sample_items``) in one transaction — a sheet that failed to be written leaves no record of a
+sample nobody holds. The record is a convenience for auditors: a returned sheet is verified by
+recomputing the draw from the audited run (:mod:`provenance.review.verify`), not by looking it up.
 """
 
 from __future__ import annotations
@@ -119,6 +121,8 @@ def sample(
     sheet_format(out)  # a bad suffix fails before any work
     if out.exists():
         raise BadInput(f"{out} exists; name a new file (a sheet is never overwritten)")
+    # the dossier is locked only to draw and to record: masking takes minutes, and other
+    # readers (provenance sql, an auditor's client) should not wait for it
     with Store(db) as store:
         run = complete_run(store, run_id)
         run_views(store, run_id)
@@ -127,42 +131,43 @@ def sample(
             d = draw(lambda sql, params: store.query(sql, params)[1], spec)
         except DrawError as exc:
             raise BadInput(f"run {run_id}: {exc}") from None
-        config = run["config"]
-        config = json.loads(config) if isinstance(config, str) else config
-        lm = load_manifest(run["manifest_path"], allow_roots=allow_roots)
-        if lm.sha256 != run["manifest_sha256"]:
-            raise BadInput(
-                f"{run['manifest_path']} changed since run {run_id}: the sample must come from "
-                "the data that run audited; audit again and draw from the new run"
-            )
-        plan = make_plan(lm)
-        done = [0]
-
-        def step(k: int) -> None:
-            done[0] += k
-            if progress:
-                progress("reading", done[0], d.n)
-
-        texts = read_texts(plan, d.items, step)
-        pii = (config.get("scanners") or {}).get("personal_information") or {}
-        paths = {pf.file_id: f"{pf.root_id}/{pf.relpath}" for pf in plan.files}
-        ordered = [texts[(it.file_id, it.record_index)] or "" for it in d.items]
-
-        def masked_so_far(k: int) -> None:
-            if progress:
-                progress("masking", k, d.n)
-
-        masked = mask_all(
-            ordered,
-            dict(pii.get("models") or {}),
-            [Path(p) for p in pii.get("patterns") or []],
-            workers,
-            masked_so_far,
+    config = run["config"]
+    config = json.loads(config) if isinstance(config, str) else config
+    lm = load_manifest(run["manifest_path"], allow_roots=allow_roots)
+    if lm.sha256 != run["manifest_sha256"]:
+        raise BadInput(
+            f"{run['manifest_path']} changed since run {run_id}: the sample must come from "
+            "the data that run audited; audit again and draw from the new run"
         )
-        rows = [_row(it, paths[it.file_id], text) for it, text in zip(d.items, masked, strict=True)]
-        drawn_at = _now()
-        header = header_of(d, run_id, drawn_at)
-        write_sheet(out, header, rows)
+    plan = make_plan(lm)
+    done = [0]
+
+    def step(k: int) -> None:
+        done[0] += k
+        if progress:
+            progress("reading", done[0], d.n)
+
+    texts = read_texts(plan, d.items, step)
+    pii = (config.get("scanners") or {}).get("personal_information") or {}
+    paths = {pf.file_id: f"{pf.root_id}/{pf.relpath}" for pf in plan.files}
+    ordered = [texts[(it.file_id, it.record_index)] or "" for it in d.items]
+
+    def masked_so_far(k: int) -> None:
+        if progress:
+            progress("masking", k, d.n)
+
+    masked = mask_all(
+        ordered,
+        dict(pii.get("models") or {}),
+        [Path(p) for p in pii.get("patterns") or []],
+        workers,
+        masked_so_far,
+    )
+    rows = [_row(it, paths[it.file_id], text) for it, text in zip(d.items, masked, strict=True)]
+    drawn_at = _now()
+    header = header_of(d, run_id, drawn_at)
+    write_sheet(out, header, rows)
+    with Store(db) as store:
         _record(store, d, run_id, drawn_at, out.name)
     return Drawn(d, out, header)
 
