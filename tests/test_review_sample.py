@@ -199,6 +199,9 @@ def test_a_hand_made_sample_cannot_be_shown_random(runs: dict[str, Any]) -> None
         (["--corpus", "--n", "5", "--share", "0.1"], "not both"),
         (["--corpus", "--source", "open"], "exactly one"),
         (["--corpus", "--stratify", "colour"], "valid are source, dataset, language, file"),
+        (["--corpus", "--n", "3", "--out", "/nonexistent/x.csv"], "not a folder"),
+        (["--corpus", "--n", "3", "--out", "/tmp/x.txt"], "ends in .xlsx, .csv or .jsonl"),
+        (["--corpus", "--run", "nope"], "provenance runs --db"),
     ],
 )
 def test_bad_options_say_what_is_valid(runs: dict[str, Any], args: list[str], needle: str) -> None:
@@ -209,9 +212,9 @@ def test_bad_options_say_what_is_valid(runs: dict[str, Any], args: list[str], ne
         str(runs["one"].db_path),
         "--run",
         runs["one"].run_id,
-        *args,
         "--out",
         str(out),
+        *args,  # last: an option given twice takes the later value
     )
     refused(res, needle)
     assert not out.exists()

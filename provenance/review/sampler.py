@@ -121,6 +121,9 @@ def sample(
     sheet_format(out)  # a bad suffix fails before any work
     if out.exists():
         raise BadInput(f"{out} exists; name a new file (a sheet is never overwritten)")
+    # checked before minutes of masking, not after
+    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
+        raise BadInput(f"{out.parent} is not a folder this user may write the sheet into")
     # the dossier is locked only to draw and to record: masking takes minutes, and other
     # readers (provenance sql, an auditor's client) should not wait for it
     with Store(db) as store:
