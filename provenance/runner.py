@@ -26,7 +26,7 @@ from provenance.errors import (
     RunInterrupted,
     safe_error,
 )
-from provenance.executors import ShardJob, ShardResult, make_executor
+from provenance.executors import Executor, ShardJob, ShardResult, make_executor
 from provenance.executors.local import default_workers
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
@@ -202,6 +202,8 @@ def audit(
                     f"Resume with: provenance audit {manifest_path} --db {db_path} --resume {run_id}"
                 ) from exc
             raise
+        finally:
+            runner.close()  # a cluster the run started ends with it, however it ends
 
 
 def _execute(
@@ -210,7 +212,7 @@ def _execute(
     lm: LoadedManifest,
     pipe: Pipeline,
     plan: Plan,
-    runner: Any,
+    runner: Executor,
     progress: Progress,
     pii_key: bytes,
     profile: ScanProfile,
@@ -249,8 +251,10 @@ def _execute(
     writer.close()
     profile.scanned()
     progress.stop()
+    if parts is None:  # only a partitioned reduce runs on the workers: free them for the checks
+        runner.close()
     progress.phase("running checks")
-    done_checks = conclude(store, run_id, lm, plan, pipe)
+    done_checks = conclude(store, run_id, lm, plan, pipe, mapper=runner.map)
     profile.checked()
     profile.record(store, run_id)
     findings, exit_code = done_checks.findings, done_checks.exit_code
