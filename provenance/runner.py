@@ -35,6 +35,7 @@ from provenance.pipeline import Pipeline, load_pipeline, with_pii_mode
 from provenance.plan import Plan, make_plan
 from provenance.profile import ScanProfile
 from provenance.reduce.parts import PartsSpec, partitioning, reduce_config
+from provenance.reduce.read import run_parts
 from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
 from provenance.writer import MAX_BATCH, ShardWriter, marker_of
@@ -180,6 +181,8 @@ def audit(
     config["reduce"] = {**config["reduce"], **reduce_config(parts)}
     with Store(db_path) as store:
         run_id = open_run(store, lm, pipe, plan, config, resume, rid)
+        if resume is not None:  # the parts the run began with: its check phase reads those
+            parts = run_parts(store, run_id)
         try:
             with using_key(pii_key):
                 profile = ScanProfile(executor, workers)
