@@ -17,7 +17,7 @@ import pytest
 
 from provenance import audit
 from provenance.resources import pipeline_dir
-from tests.conftest import Corpus, cli, write_jsonl
+from tests.conftest import Corpus, cli, refused, write_jsonl
 
 WORDS = [f"w{i}" for i in range(300)]
 
@@ -150,9 +150,12 @@ def _lookup(db: Path, *values: str) -> list[dict[str, Any]]:
 def test_pi_lookup_and_export_read_a_partitioned_runs_parts(corpus: Corpus, tmp_path: Path) -> None:
     """A data subject's identifier is found in a partitioned run as in a run kept whole, and
     the regulator bundle carries the run's PI hits (and record hashes) read from the parts."""
+    import shutil
+
     import pyarrow.parquet as pq
 
     from provenance.dossier.export import export
+    from provenance.reduce.parts import parts_dir
 
     manifest, pipeline = _corpus(corpus), str(_partitioned_pipeline(tmp_path))
     whole = audit(manifest, tmp_path / "w.duckdb", workers=1)
@@ -172,6 +175,10 @@ def test_pi_lookup_and_export_read_a_partitioned_runs_parts(corpus: Corpus, tmp_
             assert set(got.column("run_id").to_pylist()) == {run.run_id}
             rows = got.drop_columns(["run_id"]).to_pylist()
             assert sorted(map(repr, (tuple(r.values()) for r in rows))) == sorted(map(repr, want))
+    # parts gone but the run not trimmed: incomplete evidence is an error, never "not found"
+    shutil.rmtree(parts_dir(db, run.run_id) / "pii_hits")
+    res = cli("pi", "lookup", "--db", str(db), "--value", "13812345670")
+    refused(res, "keeps pii_hits in Parquet parts", "part files are missing")
 
 
 def test_gc_deletes_the_parts_of_a_trimmed_run(corpus: Corpus, tmp_path: Path) -> None:
