@@ -26,7 +26,7 @@ from provenance.errors import (
     RunInterrupted,
     safe_error,
 )
-from provenance.executors import ShardJob, ShardResult, make_executor
+from provenance.executors import Executor, ShardJob, ShardResult, make_executor
 from provenance.executors.local import default_workers
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest, load_manifest
@@ -35,6 +35,7 @@ from provenance.pipeline import Pipeline, load_pipeline, with_pii_mode
 from provenance.plan import Plan, make_plan
 from provenance.profile import ScanProfile
 from provenance.reduce.parts import PartsSpec, partitioning, reduce_config
+from provenance.reduce.read import run_parts
 from provenance.resume import open_run, run_inputs
 from provenance.store import Store, bad_db_path
 from provenance.writer import MAX_BATCH, ShardWriter, marker_of
@@ -180,6 +181,8 @@ def audit(
     config["reduce"] = {**config["reduce"], **reduce_config(parts)}
     with Store(db_path) as store:
         run_id = open_run(store, lm, pipe, plan, config, resume, rid)
+        if resume is not None:  # the parts the run began with: its check phase reads those
+            parts = run_parts(store, run_id)
         try:
             with using_key(pii_key):
                 profile = ScanProfile(executor, workers)
@@ -202,6 +205,8 @@ def audit(
                     f"Resume with: provenance audit {manifest_path} --db {db_path} --resume {run_id}"
                 ) from exc
             raise
+        finally:
+            runner.close()  # a cluster the run started ends with it, however it ends
 
 
 def _execute(
@@ -210,7 +215,7 @@ def _execute(
     lm: LoadedManifest,
     pipe: Pipeline,
     plan: Plan,
-    runner: Any,
+    runner: Executor,
     progress: Progress,
     pii_key: bytes,
     profile: ScanProfile,
@@ -249,8 +254,10 @@ def _execute(
     writer.close()
     profile.scanned()
     progress.stop()
+    if parts is None:  # only a partitioned reduce runs on the workers: free them for the checks
+        runner.close()
     progress.phase("running checks")
-    done_checks = conclude(store, run_id, lm, plan, pipe)
+    done_checks = conclude(store, run_id, lm, plan, pipe, mapper=runner.map)
     profile.checked()
     profile.record(store, run_id)
     findings, exit_code = done_checks.findings, done_checks.exit_code

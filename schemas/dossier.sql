@@ -39,7 +39,7 @@ CREATE TABLE runs (
   profile         JSON
 );
 COMMENT ON TABLE runs IS 'One row per audit run. status: running (in progress or interrupted: resume with --resume), complete (committed atomically), failed (marked on error; resumable).';
-COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings (reader sizes; reduce: partition_above_bytes, partitions and, for a run too large for one dossier, parts_dir: the folder of its Parquet parts), executor and worker count, and the licence data versions (license_data: SPDX list, ScanCode index), as JSON.';
+COMMENT ON COLUMN runs.config IS 'Resolved pipeline settings (reader sizes; reduce: partition_above_bytes, partitions and, for a run too large for one dossier, parts_dir: the folder of its Parquet parts, and tables: the per-record tables kept there instead of here — record_hashes, minhash_signatures and pii_hits), executor and worker count, and the licence data versions (license_data: SPDX list, ScanCode index), as JSON.';
 COMMENT ON COLUMN runs.manifest_sha256 IS 'SHA-256 of the manifest file bytes; a resume refuses a changed manifest.';
 COMMENT ON COLUMN runs.algorithm_description IS 'Art. 19 algorithm mechanism as declared (service.algorithm_description): the English text, or the only text when one was given without a language.';
 COMMENT ON COLUMN runs.algorithm_description_zh IS 'The Chinese text of a bilingual service.algorithm_description {zh, en}.';

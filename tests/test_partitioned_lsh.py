@@ -115,6 +115,36 @@ def test_one_file_id_per_record_and_a_pickled_job_under_a_mapper(tmp_path: Path)
     assert pairs(run_candidates(tmp_path, mapper=remote)) == reference(ids, sig)
 
 
+def test_the_dask_executor_maps_the_partitions_on_its_workers(tmp_path: Path) -> None:
+    """``DaskExecutor.map`` (a real LocalCluster) runs each partition in a worker process and
+    gives the pairs a local run gives; the cluster lives until the executor is closed."""
+    import os
+
+    from provenance.executors.dask import DaskExecutor
+
+    ids, sig = planted(300, seed=9)
+    blobs = pa.array([s.astype("<u4").tobytes() for s in sig], pa.binary())
+    rows = band_rows(pa.array([f for f, _ in ids]), pa.array([k for _, k in ids]), blobs, BANDS, 4)
+    write_band_parts(rows, tmp_path, "all")
+    executor = DaskExecutor(workers=2)
+    try:
+        assert executor.map(os.getpid, []) == []  # nothing to do starts no cluster
+        assert executor._session is None
+        got = run_candidates(tmp_path, mapper=executor.map)
+        pids = executor.map(_pid, [0, 1, 2, 3])
+    finally:
+        executor.close()
+    assert executor._session is None
+    assert pairs(got) == pairs(run_candidates(tmp_path)) == reference(ids, sig)
+    assert os.getpid() not in pids
+
+
+def _pid(_: int) -> int:
+    import os
+
+    return os.getpid()
+
+
 def bucket(size: int) -> tuple[list[tuple[str, str]], np.ndarray]:
     """``size`` random records that all share band 0 (boilerplate), over the three files."""
     rng = np.random.default_rng(size)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -67,6 +67,15 @@ def _no_sql(sql: str, params: list[Any]) -> Rows:
     return []
 
 
+#: runs a function over a list of jobs and gives the results in order: the executor's ``map``
+Mapper = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
+
+
+def in_turn(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """The mapper of a context with no executor behind it: one job after another, here."""
+    return [fn(x) for x in items]
+
+
 @dataclass
 class CheckContext:
     """Everything a run-level check may look at, and where it reports.
@@ -89,6 +98,8 @@ class CheckContext:
     insert_rows: Callable[[str, list[dict[str, Any]]], None] | None = None
     #: requirement ids of every check in the pipeline (what this audit assessed at all)
     pipeline_requirements: frozenset[str] = frozenset()
+    #: where a check's independent jobs run (the executor decides; a check never knows)
+    mapper: Mapper = in_turn
     documents: Documents | None = None
     step: Check | None = None
     out: CheckOutput = field(default_factory=CheckOutput)

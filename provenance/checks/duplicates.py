@@ -96,7 +96,9 @@ class Duplicates(Check):
         if not totals:
             return
         ctx.execute(EXACT_SQL, [EMPTY_HASH])
-        for root, members in near_clusters(ctx.sql, cfg.threshold, cfg.max_pairs, cfg.bucket_cap):
+        for root, members in near_clusters(
+            ctx.sql, cfg.threshold, cfg.max_pairs, cfg.bucket_cap, ctx.mapper
+        ):
             for fid, key, similarity in members:
                 ctx.row(
                     "duplicates",

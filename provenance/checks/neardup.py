@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from provenance.checks.base import Mapper, in_turn
 from provenance.scanners.minhash import MinHashSettings, exact_hashes
 
 Sql = Callable[[str, list[Any]], list[Any]]
@@ -76,12 +77,15 @@ SIGNATURES_SQL = """SELECT file_id, record_key, signature FROM run_minhash_signa
                     WHERE list_contains(?, file_id || chr(31) || record_key)"""
 
 
-def candidate_pairs(sql: Sql, max_pairs: int, bucket_cap: int = 1000) -> list[tuple[Any, ...]]:
+def candidate_pairs(
+    sql: Sql, max_pairs: int, bucket_cap: int = 1000, mapper: Mapper = in_turn
+) -> list[tuple[Any, ...]]:
     """(file_id, record_key, file_id, record_key) pairs of the run sharing an LSH band (a
-    bucket of more than ``bucket_cap`` records pairs its members with its first only)."""
+    bucket of more than ``bucket_cap`` records pairs its members with its first only).
+    ``mapper`` runs a partitioned run's partitions (the executor's: here or on a cluster)."""
     parts = sql(PARTS_SQL, [])
     if parts and parts[0][0]:
-        return _partitioned_pairs(sql, Path(parts[0][0]), max_pairs, bucket_cap)
+        return _partitioned_pairs(sql, Path(parts[0][0]), max_pairs, bucket_cap, mapper)
     width = sql(WIDTH_SQL, [])
     if not width or not width[0][0]:
         return []
@@ -93,15 +97,16 @@ def candidate_pairs(sql: Sql, max_pairs: int, bucket_cap: int = 1000) -> list[tu
 
 
 def _partitioned_pairs(
-    sql: Sql, root: Path, max_pairs: int, bucket_cap: int
+    sql: Sql, root: Path, max_pairs: int, bucket_cap: int, mapper: Mapper
 ) -> list[tuple[Any, ...]]:
     """Candidate pairs of a partitioned run: each band partition on its own (DuckDB over its
-    Parquet files), their union written beside the parts, then joined to the representatives."""
+    Parquet files, in a task of the mapper), their union written beside the parts, then joined
+    to the representatives."""
     import pyarrow.parquet as pq
 
     from provenance.reduce.lsh_parts import run_candidates
 
-    pairs = run_candidates(root / "bands", cap=bucket_cap)
+    pairs = run_candidates(root / "bands", cap=bucket_cap, mapper=mapper)
     if pairs.num_rows == 0:
         return []
     out = root / "candidates.parquet"
@@ -150,11 +155,15 @@ def _similarity(
 
 
 def near_clusters(
-    sql: Sql, threshold: float, max_pairs: int, bucket_cap: int = 1000
+    sql: Sql,
+    threshold: float,
+    max_pairs: int,
+    bucket_cap: int = 1000,
+    mapper: Mapper = in_turn,
 ) -> list[tuple[int, list[tuple[str, str, float]]]]:
     """Clusters of near duplicates: (root, members sorted as (file_id, record_key, best
     similarity)); the root numbers the cluster the same way in every run."""
-    pairs = candidate_pairs(sql, max_pairs, bucket_cap)
+    pairs = candidate_pairs(sql, max_pairs, bucket_cap, mapper)
     if not pairs:
         return []
     ids: dict[tuple[str, str], int] = {}

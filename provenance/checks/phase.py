@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from provenance.checks import CHECKS
-from provenance.checks.base import BASE_TABLES, VIEW_PREFIX, Check, CheckContext
+from provenance.checks.base import BASE_TABLES, VIEW_PREFIX, Check, CheckContext, Mapper, in_turn
 from provenance.errors import EXIT_BLOCKING, EXIT_OK
 from provenance.findings import Finding, is_blocking
 from provenance.manifest import LoadedManifest
@@ -69,9 +69,12 @@ def conclude(
     lm: LoadedManifest,
     plan: Plan,
     pipe: Pipeline,
+    mapper: Mapper = in_turn,
 ) -> Conclusion:
     """Run the pipeline's checks over the committed shards of ``run_id`` and commit the run,
-    atomically."""
+    atomically. ``mapper`` runs a check's independent jobs (near-duplicate candidates of a
+    partitioned run, one band partition each) where the executor runs work: in this process,
+    or on the run's Dask cluster."""
     checks = pipe.checks
     written = run_tables(CHECKS.values())
     result = Conclusion()
@@ -93,6 +96,7 @@ def conclude(
             relation=store.con.view,
             insert_rows=lambda table, rows: store.insert(table, rows, run_id),
             pipeline_requirements=frozenset(r for c in checks for r in c.requirements),
+            mapper=mapper,
         )
         for check in ordered(checks):
             out = check.run(ctx)

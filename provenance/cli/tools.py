@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -180,6 +180,11 @@ pi_app = typer.Typer(help="Personal information: data-subject lookups.", no_args
 app.add_typer(pi_app, name="pi")
 
 
+def _order(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """pi lookup's order (run, source, path, record key), for dossier and part hits merged."""
+    return (row[1], row[2], row[3], row[4])
+
+
 @pi_app.command("lookup")
 def pi_lookup(
     db: DbOption,
@@ -203,6 +208,7 @@ def pi_lookup(
     """
     from provenance.pii.protect import key_fingerprint, load_key, value_hash
     from provenance.pii.recognizers import ENTITY_TYPES
+    from provenance.reduce.read import pii_part_hits
 
     wanted = list(value or [])
     if values_file is not None:
@@ -244,6 +250,8 @@ def pi_lookup(
                    ORDER BY h.run_id, f.source_id, f.path, h.record_key""",
                 [list(hashes), other],
             )
+            # a partitioned run keeps its hits in Parquet parts beside the dossier
+            rows = sorted([*rows, *pii_part_hits(store, list(hashes), other)], key=_order)
     except ProvenanceError as exc:
         fail(exc)
     found = [

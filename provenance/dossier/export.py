@@ -7,7 +7,8 @@ SHA-256, tool version) and ``SHA256SUMS`` over every other file. ``verify`` (in
 removed or added.
 
 No path ever enters SQL: each table is read with ``SELECT * FROM <table> WHERE run_id = ?`` into
-Arrow and written by pyarrow. The bundle is written into a hidden sibling folder and renamed to
+Arrow and written by pyarrow (a partitioned run's per-record tables are read from its Parquet
+parts by pyarrow: :mod:`provenance.reduce.read`). The bundle is written into a hidden sibling folder and renamed to
 ``--out`` only when complete (SHA256SUMS included), so a failed export leaves nothing at ``--out``.
 """
 
@@ -31,6 +32,7 @@ from provenance.dossier.collect import collect
 from provenance.dossier.html import render_html
 from provenance.dossier.verify import verify
 from provenance.errors import BadInput
+from provenance.reduce.read import dossier_batches
 from provenance.sqlguard import ident
 from provenance.store import Store
 
@@ -103,9 +105,12 @@ def _csv_batch(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
 
 
 def _write_table(store: Store, name: str, run_id: str, fmt: str, target: Path) -> None:
-    """One table or view of the run, streamed batch by batch (bounded memory)."""
-    rel = store.con.sql(f"SELECT * FROM {ident(name)} WHERE run_id = ?", params=[run_id])
-    batches = rel.to_arrow_reader()
+    """One table or view of the run, streamed batch by batch (bounded memory); a partitioned
+    run's per-record tables from its Parquet parts beside the dossier."""
+    batches = dossier_batches(store, run_id, name)
+    if batches is None:
+        rel = store.con.sql(f"SELECT * FROM {ident(name)} WHERE run_id = ?", params=[run_id])
+        batches = rel.to_arrow_reader()
     if fmt == "parquet":
         with pq.ParquetWriter(target, batches.schema) as pw:
             for batch in batches:

@@ -14,7 +14,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import pyarrow as pa
 
@@ -206,11 +206,24 @@ def process_shards(shards: list[Shard], job: ShardJob) -> list[ShardResult]:
     return [process_shard(shard, job) for shard in shards]
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
 class Executor(Protocol):
-    """Runs :func:`process_shard` over shards and yields results as they finish."""
+    """Runs :func:`process_shard` over shards and yields results as they finish; runs the
+    reduce side's independent jobs (:meth:`map`) where it ran the shards."""
 
     def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
         """Results in completion order."""
+        ...
+
+    def map(self, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+        """``fn`` over ``items`` (a picklable module-level function), results in their order."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers (a cluster the run started); the executor may not be used after."""
         ...
 
 

@@ -2,20 +2,25 @@
 
 With no scheduler address, a LocalCluster of ``workers`` single-threaded worker processes is
 started for the run and closed after it; with one (``--dask-scheduler tcp://host:8786``), the
-run uses that cluster. Workers need provenance installed and, for the personal-information
+run uses that cluster. The client (and a LocalCluster) lives from the first shard until the
+runner closes the executor, so the reduce side of a partitioned run — candidate pairs, one
+band partition per task (:meth:`DaskExecutor.map`) — runs on the workers that scanned. Workers need provenance installed and, for the personal-information
 scanner, the same PII key (``PROVENANCE_PII_KEY``) as the machine that queries the dossier.
 At most ``2 × workers`` shards are in flight, so results stream back to the single writer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from provenance.errors import BadInput
 from provenance.executors.base import ShardJob, ShardResult, group_shards, process_shards, warm_up
 from provenance.executors.local import usable_cores
 from provenance.shard import Shard
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _warm(job: ShardJob, per_host: dict[str, int], attached: bool, dask_worker: Any) -> float:
@@ -37,6 +42,29 @@ class DaskExecutor:
     def __init__(self, workers: int = 2, address: str | None = None) -> None:
         self.workers = max(1, workers)
         self.address = address
+        self._session: tuple[Any, Any] | None = None  # (client, LocalCluster or None)
+
+    def _connected(self) -> Any:
+        """The client, connected (and a LocalCluster started) on first use."""
+        if self._session is None:
+            self._session = self._client()
+        return self._session[0]
+
+    def close(self) -> None:
+        """Close the client, and the LocalCluster if the run started one."""
+        session, self._session = self._session, None
+        if session is not None:
+            session[0].close()
+            if session[1] is not None:
+                session[1].close()
+
+    def map(self, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+        """``fn`` over ``items`` on the cluster, one task each, results in their order.
+        (``pure=False``: a rerun must compute again, not reuse a result the scheduler kept.)"""
+        if not items:
+            return []
+        client = self._connected()
+        return list(client.gather(client.map(fn, items, pure=False)))
 
     def _client(self) -> tuple[Any, Any]:
         try:
@@ -75,26 +103,21 @@ class DaskExecutor:
         if not groups:
             return  # nothing to scan (a resumed run): no cluster to start
         todo = iter(groups)
-        client, cluster = self._client()
-        try:
-            job_ref = client.scatter(job, broadcast=True)
-            per_host: dict[str, int] = {}
-            for w in client.scheduler_info()["workers"].values():
-                per_host[w["host"]] = per_host.get(w["host"], 0) + 1
-            # long-lived workers are warmed up once, in parallel, before any shard is sent
-            client.run(_warm, job, per_host, bool(self.address))
-            first = [
-                client.submit(process_shards, g, job_ref, pure=False)
-                for g in (next(todo, None) for _ in range(2 * self.workers))
-                if g is not None
-            ]
-            queue = as_completed(first)
-            for fut in queue:
-                yield from fut.result()
-                nxt = next(todo, None)
-                if nxt is not None:
-                    queue.add(client.submit(process_shards, nxt, job_ref, pure=False))
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        client = self._connected()  # closed by close(): the reduce may still need the workers
+        job_ref = client.scatter(job, broadcast=True)
+        per_host: dict[str, int] = {}
+        for w in client.scheduler_info()["workers"].values():
+            per_host[w["host"]] = per_host.get(w["host"], 0) + 1
+        # long-lived workers are warmed up once, in parallel, before any shard is sent
+        client.run(_warm, job, per_host, bool(self.address))
+        first = [
+            client.submit(process_shards, g, job_ref, pure=False)
+            for g in (next(todo, None) for _ in range(2 * self.workers))
+            if g is not None
+        ]
+        queue = as_completed(first)
+        for fut in queue:
+            yield from fut.result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                queue.add(client.submit(process_shards, nxt, job_ref, pure=False))

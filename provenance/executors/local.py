@@ -19,8 +19,9 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TypeVar
 
 from provenance.executors.base import (
     ShardJob,
@@ -31,6 +32,9 @@ from provenance.executors.base import (
     warm_up,
 )
 from provenance.shard import Shard
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _exit_when_gone(coordinator: int) -> None:
@@ -92,6 +96,14 @@ class LocalExecutor:
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, workers)
+
+    def map(self, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+        """In this process, one item after another: the reduce jobs are DuckDB queries, which
+        use every core of the machine on their own."""
+        return [fn(x) for x in items]
+
+    def close(self) -> None:
+        """Nothing to release: the pool of :meth:`run` ends with it."""
 
     def run(self, shards: Iterable[Shard], job: ShardJob) -> Iterator[ShardResult]:
         """Yield results as shards finish; at most ``2 × workers`` tasks in flight (a task is a

@@ -7,7 +7,7 @@ row per (record, band) with a 63-bit band hash and ``partition = band_hash % P``
 Reduce side: two records are candidates when they share a (band, band hash), and every row
 with that key lands in the same partition, so ``partition_candidates`` finds all of a
 partition's pairs from that partition's files alone (DuckDB over Parquet; any process, any
-node). ``run_candidates`` maps it over the partitions (builtin ``map``, or a Dask client's) and
+node). ``run_candidates`` maps it over the partitions (builtin ``map``, or the executor's) and
 unions the distinct pairs, sorted: the same set as the single-dossier ``CANDIDATES_SQL`` in
 ``provenance/checks/neardup.py`` (band hashes differ in function, not in which slices meet).
 """
@@ -218,9 +218,9 @@ def run_candidates(
 ) -> pa.Table:
     """Candidate pairs of every partition under ``out_dir``, distinct and sorted.
 
-    ``mapper`` runs the per-partition job: builtin ``map`` (one after another, here), or e.g.
-    ``lambda f, xs: client.gather(client.map(f, xs))`` for a Dask client; the job is a
-    ``functools.partial`` of a module-level function, so it pickles to any worker.
+    ``mapper`` runs the per-partition job: builtin ``map`` (one after another, here), or the
+    run's executor's ``map`` (``DaskExecutor.map``: a task per partition on its cluster); the
+    job is a ``functools.partial`` of a module-level function, so it pickles to any worker.
     """
     job = partial(
         partition_candidates, str(out_dir), cap=cap, threads=threads, memory_limit=memory_limit

@@ -1,16 +1,17 @@
 """Record-level tables of a large run as Parquet parts beside the dossier (issue 14, item 5).
 
 Above ``[reduce] partition_above_bytes`` of planned data, a run's per-record tables —
-``record_hashes`` and ``minhash_signatures`` (one row per record, 8 and 512 bytes of payload) —
-do not go into the DuckDB file: each worker writes its shard's rows to
+``record_hashes`` and ``minhash_signatures`` (one row per record, 8 and 512 bytes of payload)
+and ``pii_hits`` (one row per identifier found) — do not go into the DuckDB file: each worker writes its shard's rows to
 ``<dossier>.parts/<run_id>/<table>/<shard>.parquet`` and its LSH band hashes to
 ``…/bands/partition=<p>/<shard>.parquet`` (:mod:`provenance.reduce.lsh_parts`), on a path
 every worker and the coordinator share. The dossier keeps aggregates, findings, duplicate
-clusters and samples; the run records the folder (``runs.config`` → ``reduce.parts_dir``).
-During the check phase the run-scoped views (``run_record_hashes``,
-``run_minhash_signatures``) read the parts, so every check asks the same SQL either way, and
-near-duplicate candidates are found partition by partition. A shard written again (a resumed
-run) replaces its own files.
+clusters, samples and the per-shard PI counts; the run records the folder and its tables
+(``runs.config`` → ``reduce.parts_dir``, ``reduce.tables``). During the check phase the
+run-scoped views (``run_record_hashes``, ``run_minhash_signatures``, ``run_pii_hits``) read the
+parts, so every check asks the same SQL either way, and near-duplicate candidates are found
+partition by partition; ``pi lookup`` and ``export`` read them through
+:mod:`provenance.reduce.read`. A shard written again (a resumed run) replaces its own files.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ if TYPE_CHECKING:
     from provenance.plan import Plan
 
 #: the per-record tables a partitioned run keeps as Parquet parts instead of dossier rows
-PARTITIONED_TABLES = ("record_hashes", "minhash_signatures")
+PARTITIONED_TABLES = ("record_hashes", "minhash_signatures", "pii_hits")
+#: what runs partitioned before ``pii_hits`` joined them kept as parts: their config names no
+#: tables, and their PI hits are dossier rows
+FIRST_TABLES = ("record_hashes", "minhash_signatures")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -40,6 +44,8 @@ class PartsSpec:
     root: str
     partitions: int
     bands: int
+    #: which tables go to parts (recorded in the run, so a resumed run writes what it began with)
+    tables: tuple[str, ...] = PARTITIONED_TABLES
 
     def folder(self, table: str) -> Path:
         """The folder of one table's parts (``bands`` for the LSH band hashes)."""
@@ -73,10 +79,10 @@ def write_shard_parts(
 
     name = shard_name(shard_id)
     rest = dict(tables)
-    for table in PARTITIONED_TABLES:
+    for table in spec.tables:
         data = rest.pop(table, None)
-        if data is None:
-            data = _empty(table)
+        if data is None:  # every committed shard has a file of each table: readers list them
+            data = part_schema(table).empty_table()
         _write(data, spec.folder(table) / f"{name}.parquet")
         if table == "minhash_signatures" and data.num_rows:
             bands = band_rows(
@@ -90,17 +96,15 @@ def write_shard_parts(
     return rest
 
 
-def _empty(table: str) -> pa.Table:
+def part_schema(table: str) -> pa.Schema:
+    """The schema of a table's part files: the scanner's output and its name and version."""
     from provenance.scanners import SCANNERS
 
     for scanner in SCANNERS.values():
         for out in scanner.outputs:
             if out.table == table:
-                schema = out.schema
-                return (
-                    schema.append(pa.field("scanner", pa.string()))
-                    .append(pa.field("scanner_version", pa.string()))
-                    .empty_table()
+                return out.schema.append(pa.field("scanner", pa.string())).append(
+                    pa.field("scanner_version", pa.string())
                 )
     raise KeyError(table)
 
@@ -128,7 +132,7 @@ def reduce_config(spec: PartsSpec | None) -> dict[str, Any]:
     :func:`spec_from_config`)."""
     if spec is None:
         return {"parts_dir": None}
-    return {"parts_dir": spec.root, "bands": spec.bands}
+    return {"parts_dir": spec.root, "bands": spec.bands, "tables": list(spec.tables)}
 
 
 def spec_from_config(config: dict[str, Any]) -> PartsSpec | None:
@@ -136,11 +140,15 @@ def spec_from_config(config: dict[str, Any]) -> PartsSpec | None:
     reduce = config.get("reduce") or {}
     if not reduce.get("parts_dir"):
         return None
-    return PartsSpec(str(reduce["parts_dir"]), int(reduce["partitions"]), int(reduce["bands"]))
+    tables = tuple(reduce.get("tables") or FIRST_TABLES)
+    return PartsSpec(
+        str(reduce["parts_dir"]), int(reduce["partitions"]), int(reduce["bands"]), tables
+    )
 
 
-# Per partitioned table: where its committed part files are listed, and the run-scoped view
-# (as provenance.store.Store.scope_views makes for dossier tables) reading them.
+# Per partitioned table: where its committed part files are listed (a session variable: a
+# view cannot take parameters), and the run-scoped view (as provenance.store.Store.scope_views
+# makes for dossier tables) reading them.
 _VIEW = """
 CREATE OR REPLACE TEMP VIEW {view} AS
 SELECT getvariable('provenance_run') AS run_id, t.*, f.source_id, f.dataset_id
@@ -155,20 +163,29 @@ SET_SIGNATURES = "SET VARIABLE provenance_parts_minhash_signatures = ?"
 VIEW_SIGNATURES = _VIEW.format(
     view="run_minhash_signatures", variable="'provenance_parts_minhash_signatures'"
 )
+SET_PII_HITS = "SET VARIABLE provenance_parts_pii_hits = ?"
+VIEW_PII_HITS = _VIEW.format(view="run_pii_hits", variable="'provenance_parts_pii_hits'")
+COMMITTED_SQL = "SELECT shard_id FROM shards WHERE run_id = ? AND status = 'ok'"
+
+
+def _scope(con: Any, files: list[str], set_sql: str, view_sql: str) -> None:
+    """Set the variable listing a table's part files, then (re)create its view."""
+    con.execute(set_sql, [files])
+    con.execute(view_sql)
 
 
 def scope_part_views(con: Any, run_id: str, spec: PartsSpec) -> None:
     """Point the run-scoped views (``run_<table>``) of the partitioned tables at the run's
     committed parts, with the file's source and dataset joined on as for dossier tables."""
-    shard_ids = [
-        r[0]
-        for r in con.execute(
-            "SELECT shard_id FROM shards WHERE run_id = ? AND status = 'ok'", [run_id]
-        ).fetchall()
-    ]
+    shard_ids = [r[0] for r in con.execute(COMMITTED_SQL, [run_id]).fetchall()]
     if not shard_ids:
         return  # nothing committed: the (empty) dossier tables answer
-    con.execute(SET_RECORD_HASHES, [files_of(spec, "record_hashes", shard_ids)])
-    con.execute(VIEW_RECORD_HASHES)
-    con.execute(SET_SIGNATURES, [files_of(spec, "minhash_signatures", shard_ids)])
-    con.execute(VIEW_SIGNATURES)
+    # a run partitioned before pii_hits joined the parts keeps its hits in the dossier
+    if "record_hashes" in spec.tables:
+        files = files_of(spec, "record_hashes", shard_ids)
+        _scope(con, files, SET_RECORD_HASHES, VIEW_RECORD_HASHES)
+    if "minhash_signatures" in spec.tables:
+        files = files_of(spec, "minhash_signatures", shard_ids)
+        _scope(con, files, SET_SIGNATURES, VIEW_SIGNATURES)
+    if "pii_hits" in spec.tables:
+        _scope(con, files_of(spec, "pii_hits", shard_ids), SET_PII_HITS, VIEW_PII_HITS)
