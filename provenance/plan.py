@@ -11,6 +11,9 @@ is followed, /proc, /sys, /dev and pseudo-filesystems are never entered, nothing
 every glob is matched against that listing. Nothing under a root is skipped silently: a FIFO,
 socket, device or broken link a glob matches becomes a ``files`` row with status ``error`` saying
 what it is (so SRC-01/DOC-02 report it as unreadable), and one no glob matches is an orphan.
+A root given as a URL is listed through fsspec (:mod:`provenance.listing`), and its shards
+carry the protocol so workers open them through fsspec too; file ids depend only on the root's
+id and the file's place under it, so a corpus has the same ids whatever its root's URL.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from provenance.listing import Stats, entry_key, list_url
 from provenance.manifest import LoadedManifest
 from provenance.manifest.paths import Entry, compile_glob, forget_resolved, glob_match, inside, walk
 from provenance.shard import Shard, detect_format
+from provenance.storage import open_input
 
 __all__ = ["Plan", "PlannedFile", "Shard", "detect_format", "file_id_for", "make_plan"]
 
@@ -46,6 +51,7 @@ class PlannedFile:
     mtime_ns: int
     error: str | None = None
     shards: list[Shard] = field(default_factory=list)
+    protocol: str | None = None  # read through fsspec (a URL root); None: a local file
 
 
 @dataclass
@@ -117,8 +123,9 @@ def _shards_for(
         ranges = list(itertools.pairwise(cuts))
         groups = [None] * n
     elif pf.format == "parquet" and pf.compression is None:
-        try:
-            meta = pq.ParquetFile(pf.path).metadata
+        try:  # the footer only: a few KiB, through fsspec for a URL root
+            with open_input(str(pf.path), pf.protocol) as fh:
+                meta = pq.ParquetFile(fh).metadata
         except Exception:  # unreadable footer: one shard, and the reader records the error
             meta = None
         if meta is not None and meta.num_row_groups > 1:
@@ -153,6 +160,7 @@ def _shards_for(
             delimiter="\t" if ".tsv" in [x.lower() for x in pf.path.suffixes] else ",",
             byte_range=br,
             size=(br[1] - br[0]) if br else pf.bytes // len(groups),
+            protocol=pf.protocol,
         )
         for part, (rg, br) in enumerate(zip(groups, ranges, strict=True))
     ]
@@ -189,21 +197,29 @@ def make_plan(
 ) -> Plan:
     """Expand globs into files and shards; record orphans, double claims and empty globs."""
     forget_resolved()
-    claimed: dict[Path, PlannedFile] = {}
+    claimed: dict[Path | str, PlannedFile] = {}
     files: list[PlannedFile] = []
     double: list[tuple[str, str, str]] = []
     empty: list[tuple[str, str]] = []
-    listing = {rid: walk(root) if root.is_dir() else [] for rid, root in lm.roots.items()}
+    listing = {
+        rid: walk(root) if root.is_dir() else []
+        for rid, root in lm.roots.items()
+        if rid not in lm.urls  # a file:// root is walked by list_url, the same way
+    }
+    stats: dict[str, Stats] = {}
+    for rid, url in lm.urls.items():  # read through fsspec: sizes and times from fs.info
+        listing[rid], stats[rid] = list_url(url)
     keys = {rid: [e.parts for e in entries] for rid, entries in listing.items()}
     for ds, src in lm.manifest.sources():
         for spec in src.files:
-            root = lm.roots[spec.root]
+            root = lm.roots.get(spec.root)  # None: an object store (no links to follow)
+            protocol = lm.urls[spec.root].protocol if spec.root in lm.urls else None
             matches = _matches(listing[spec.root], keys[spec.root], spec.glob)
             if not matches:
                 empty.append((src.id, spec.glob))
             for entry in matches:
                 p, rel = entry.path, entry.rel
-                key = p.resolve() if entry.problem is None else p
+                key = entry_key(entry, protocol)
                 if key in claimed:
                     if claimed[key].source_id != src.id:
                         double.append((rel, claimed[key].source_id, src.id))
@@ -213,11 +229,17 @@ def make_plan(
                     if spec.format == "auto"
                     else (spec.format, detect_format(p.name)[1])
                 )
-                problem = entry.problem
-                try:  # a regular file (or a link to one) is stat'ed, never opened here
-                    st = p.stat() if problem is None else p.lstat()
-                except OSError as exc:
-                    st, problem = None, f"gone while planning ({exc.strerror}); not read"
+                problem, size, mtime = entry.problem, 0, 0
+                if protocol is not None:
+                    size, mtime = stats[spec.root].get(entry.parts, (-1, 0))
+                    if problem is None and size < 0:
+                        problem = "gone while planning; not read"
+                else:
+                    try:  # a regular file (or a link to one) is stat'ed, never opened here
+                        st = p.stat() if problem is None else p.lstat()
+                        size, mtime = st.st_size, st.st_mtime_ns
+                    except OSError as exc:
+                        problem = f"gone while planning ({exc.strerror}); not read"
                 pf = PlannedFile(
                     file_id=file_id_for(spec.root, rel),
                     source_id=src.id,
@@ -227,12 +249,13 @@ def make_plan(
                     relpath=rel,
                     format=fmt,
                     compression=comp,
-                    bytes=st.st_size if st and problem is None else 0,
-                    mtime_ns=st.st_mtime_ns if st else 0,
+                    bytes=size if problem is None else 0,
+                    mtime_ns=max(mtime, 0),
+                    protocol=protocol,
                 )
                 if problem is not None:
                     pf.error = f"{rel!r} is {problem}"
-                elif not inside(p, [root]):
+                elif root is not None and not inside(p, [root]):
                     pf.error = "file resolves outside its data root (symbolic link); not read"
                 elif fmt is None:
                     pf.error = (
@@ -247,10 +270,11 @@ def make_plan(
     skip = _evidence_paths(lm)
     orphans: list[tuple[str, str]] = []
     for rid, entries in listing.items():
+        protocol = lm.urls[rid].protocol if rid in lm.urls else None
         for e in entries:
             if e.parts[-1].startswith("."):
                 continue
-            key = e.path.resolve() if e.problem is None else e.path
+            key = entry_key(e, protocol)
             if key not in claimed and key not in skip:
                 orphans.append((rid, e.rel))
     return Plan(files=files, orphans=orphans, double_claims=double, empty_globs=empty)

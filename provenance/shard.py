@@ -49,6 +49,10 @@ class Shard:
     byte_range: tuple[int, int] | None = None
     #: planned bytes of this part (executors group small shards into one task by it)
     size: int = 0
+    #: None: ``path`` is a local file, opened directly; else the fsspec protocol ``path`` is
+    #: read through (``s3``, ``file`` …): the worker builds that filesystem once per process
+    #: (provenance.storage), so the shard carries only strings
+    protocol: str | None = None
 
 
 def detect_format(name: str) -> tuple[str | None, str | None]:

@@ -18,10 +18,12 @@ from provenance.store import Store
 from provenance.terminal import cell, styled
 
 AllowRootOption = Annotated[
-    list[Path] | None,
+    # str, not Path: a Path would fold s3://bucket into s3:/bucket
+    list[str] | None,
     typer.Option(
         "--allow-root",
-        help="A folder outside the manifest's folder that data roots and evidence may lie in "
+        help="A folder outside the manifest's folder that data roots and evidence may lie in, "
+        "or a URL (s3://bucket/prefix) that object-store data roots may lie under "
         "(repeatable; /proc, /sys and /dev never).",
     ),
 ]

@@ -12,7 +12,7 @@ import json
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ from provenance.errors import BadInput, Problem
 from provenance.manifest.model import Manifest
 from provenance.manifest.paths import forbidden, forget_resolved, safe_resolve
 from provenance.manifest.references import check_references, resolve_roots
+from provenance.manifest.urls import allowed_url
 from provenance.manifest.yamldoc import Document, Loc, parse_yaml, render_loc
+from provenance.storage import Location, is_url
 
 # A manifest is a description, not data: 256 MiB holds about a million sources.
 MAX_MANIFEST_BYTES = 256 << 20
@@ -46,6 +48,8 @@ class LoadedManifest:
     roots: dict[str, Path]
     sha256: str
     allow_roots: tuple[Path, ...] = ()
+    #: roots read through fsspec, by id: object stores, and ``file://`` roots (also in ``roots``)
+    urls: dict[str, Location] = field(default_factory=dict)
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
@@ -129,11 +133,25 @@ def parse_document(path: Path) -> tuple[Document, str]:
     return parse_yaml(text, str(path)), hashlib.sha256(raw).hexdigest()
 
 
-def _allowed_folders(allow_roots: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Resolve ``--allow-root`` folders; each must exist and not be a never-allowed place."""
+def _allowed_folders(
+    allow_roots: Sequence[str | Path],
+) -> tuple[list[Path], tuple[Location, ...], list[Problem]]:
+    """Resolve ``--allow-root`` folders; each must exist and not be a never-allowed place.
+    A URL (``s3://bucket/prefix``) allows the object-store roots under it; ``file://`` is a
+    folder."""
     folders: list[Path] = []
+    urls: list[Location] = []
     problems: list[Problem] = []
     for given in allow_roots:
+        if isinstance(given, str) and is_url(given):
+            loc, why = allowed_url(given)
+            if loc is None:
+                problems.append(Problem("--allow-root", given, why or "", code="bad_allow_root"))
+                continue
+            if loc.protocol != "file":
+                urls.append(loc)
+                continue
+            given = loc.path
         real, why = safe_resolve(Path(given))
         if real is None or not real.is_dir():
             msg = why or "is not an existing folder"
@@ -143,18 +161,19 @@ def _allowed_folders(allow_roots: Sequence[str | Path]) -> tuple[list[Path], lis
             problems.append(Problem("--allow-root", str(given), msg, code="forbidden_path"))
         else:
             folders.append(real)
-    return folders, problems
+    return folders, tuple(urls), problems
 
 
 def load_manifest(path: str | Path, allow_roots: Sequence[str | Path] = ()) -> LoadedManifest:
     """Load and validate a manifest; raise :class:`BadInput` listing every problem.
 
     ``allow_roots`` are folders outside the manifest's own folder that data roots and
-    evidence files may lie in (the CLI's ``--allow-root``).
+    evidence files may lie in (the CLI's ``--allow-root``), and URLs (``s3://bucket/prefix``)
+    that object-store data roots may lie under.
     """
     path = Path(path)
     forget_resolved()
-    allowed, bad = _allowed_folders(allow_roots)
+    allowed, allowed_urls, bad = _allowed_folders(allow_roots)
     if bad:
         raise BadInput(f"{len(bad)} --allow-root folder(s) cannot be used", bad)
     doc, sha256 = parse_document(path)
@@ -180,8 +199,9 @@ def load_manifest(path: str | Path, allow_roots: Sequence[str | Path] = ()) -> L
         # a value the parser refused (NaN, too long) is not reported a second time
         refused = {p.path for p in doc.problems}
         problems += [p for p in _pydantic_problems(exc, file, doc) if p.path not in refused]
-    roots, root_problems = resolve_roots(data, base_dir, allowed)
-    for loc, msg, code in root_problems + check_references(data, base_dir, roots, allowed):
+    roots, urls, root_problems = resolve_roots(data, base_dir, allowed, allowed_urls)
+    issues = root_problems + check_references(data, base_dir, roots, allowed, urls)
+    for loc, msg, code in issues:
         problems.append(Problem(file, render_loc(loc), msg, doc.line_of(loc), code))
     if problems or manifest is None:
         problems.sort(key=lambda p: (p.line or 0, p.path))
@@ -195,6 +215,7 @@ def load_manifest(path: str | Path, allow_roots: Sequence[str | Path] = ()) -> L
         roots=roots,
         sha256=sha256,
         allow_roots=tuple(allowed),
+        urls=urls,
     )
 
 

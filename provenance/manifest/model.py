@@ -91,7 +91,7 @@ class Service(Strict):
 
 class DataRoot(Strict):
     id: Id
-    path: str = Field(description="Data folder: relative, absolute or a file:// URL.")
+    path: str = Field(description="Data folder, or a file://, s3://, gs://, az:// URL.")
 
 
 class FoundationModel(Strict):

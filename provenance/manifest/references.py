@@ -14,15 +14,15 @@ one would fail or block forever); a missing one is a finding of the run, not a l
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from provenance.manifest.paths import describe_mode, forbidden, resolve_text, within_any
 from provenance.manifest.paths import inside as inside  # re-exported: older import path
+from provenance.manifest.urls import url_root
+from provenance.storage import Location, is_url
 
 Loc = tuple[str | int, ...]
 Issue = tuple[Loc, str, str]
@@ -84,27 +84,38 @@ def _contained(
 
 
 def resolve_roots(
-    data: Any, base_dir: Path, allow_roots: list[Path] | None = None
-) -> tuple[dict[str, Path], list[Issue]]:
-    """Resolve ``data_roots`` to absolute folders under the containment rule; report missing
-    ones, escapes and duplicate ids. ``allow_roots`` must already be resolved."""
+    data: Any,
+    base_dir: Path,
+    allow_roots: list[Path] | None = None,
+    allow_urls: tuple[Location, ...] = (),
+) -> tuple[dict[str, Path], dict[str, Location], list[Issue]]:
+    """Resolve ``data_roots`` to absolute folders under the containment rule, and URL roots to
+    :class:`Location` s (a ``file://`` root is both: a folder read through fsspec); report
+    missing ones, escapes and duplicate ids. ``allow_roots`` must already be resolved."""
     allowed = tuple(str(p) for p in (base_dir, *(allow_roots or [])))
     roots: dict[str, Path] = {}
+    urls: dict[str, Location] = {}
     issues: list[Issue] = []
     for i, root in _items(data, "data_roots"):
         rid, rpath = root.get("id"), root.get("path")
         if not isinstance(rid, str) or not isinstance(rpath, str):
             continue  # the schema pass reports the type problem
-        if rid in roots:
+        if rid in roots or rid in urls:
             issues.append(
                 (("data_roots", i, "id"), f"duplicate data root id {rid!r}", "duplicate_id")
             )
             continue
         loc: Loc = ("data_roots", i, "path")
-        rpath, url_issue = _local_url(rpath)
-        if url_issue:
-            issues.append((loc, url_issue, "unsupported_url"))
-            continue
+        url: Location | None = None
+        if is_url(rpath):
+            url, refused, code = url_root(rpath, allow_urls)
+            if url is None:
+                issues.append((loc, refused, code))
+                continue
+            if url.protocol != "file":  # an object store: no folder on this machine
+                urls[rid] = url
+                continue
+            rpath = url.path
         resolved, why, code = _contained(rpath, base_dir, allowed, "data root")
         if resolved is None:
             issues.append((loc, why or "", code))
@@ -112,31 +123,9 @@ def resolve_roots(
         if not os.path.isdir(resolved):
             issues.append((loc, f"data root folder does not exist: {resolved}", "missing_root"))
         roots[rid] = Path(resolved)
-    return roots, issues
-
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")  # RFC 3986
-
-
-def _local_url(value: str) -> tuple[str, str | None]:
-    """A ``file://`` URL (fsspec's local protocol) as the path it names; another scheme is a
-    clear error rather than a folder named ``s3:``."""
-    scheme, sep, _rest = value.partition("://")
-    if not sep or not _SCHEME.fullmatch(scheme):
-        return value, None
-    if scheme.lower() == "file":
-        parts = urlsplit(value)
-        if parts.netloc not in ("", "localhost"):
-            return (
-                value,
-                f"file URL {value!r} names host {parts.netloc!r}; use file:///absolute/path",
-            )
-        return unquote(parts.path), None
-    return value, (
-        f"data root {value!r}: {scheme}:// is not read directly; mount it as a folder (s3fs, "
-        "rclone mount, a cluster filesystem) that every worker sees at the same path, and give "
-        "that path (with --allow-root when it is outside the manifest's folder)"
-    )
+        if url is not None:  # the folder, links resolved, is what fsspec opens
+            urls[rid] = Location("file", resolved)
+    return roots, urls, issues
 
 
 def _check_path(
@@ -185,9 +174,15 @@ def _evidence_paths(
 
 
 def check_references(
-    data: Any, base_dir: Path, roots: dict[str, Path], allow_roots: list[Path] | None = None
+    data: Any,
+    base_dir: Path,
+    roots: dict[str, Path],
+    allow_roots: list[Path] | None = None,
+    urls: dict[str, Location] | None = None,
 ) -> list[Issue]:
-    """Duplicate ids, unknown root references and path escapes, all collected."""
+    """Duplicate ids, unknown root references and path escapes, all collected. Evidence may
+    lie in a local data root, never on object storage (it is read locally, outside fsspec)."""
+    known = {*roots, *(urls or {})}
     issues: list[Issue] = []
     allowed = tuple(str(p) for p in (base_dir, *(allow_roots or []), *roots.values()))
     seen_models: set[str] = set()
@@ -283,12 +278,12 @@ def check_references(
                     )
             for k, spec in _items(src, "files"):
                 root = spec.get("root")
-                if isinstance(root, str) and root not in roots:
-                    known = ", ".join(sorted(roots)) or "(none declared)"
+                if isinstance(root, str) and root not in known:
+                    names = ", ".join(sorted(known)) or "(none declared)"
                     issues.append(
                         (
                             (*loc, "files", k, "root"),
-                            f"unknown data root {root!r}; declared roots: {known}",
+                            f"unknown data root {root!r}; declared roots: {names}",
                             "unknown_reference",
                         )
                     )

@@ -14,6 +14,7 @@ from provenance.readers.base import MAX_RECORD_BYTES
 from provenance.readers.jsonl import JsonlBlocks
 from provenance.readers.ranges import LineRange
 from provenance.readers.streams import CHUNK, HashingReader, decompressed, stream_damage
+from provenance.storage import open_input
 
 # The csv module's default field limit is 128 KiB, so a long article in one CSV cell was
 # "malformed". Records up to MAX_RECORD_BYTES are read; longer fields are counted as
@@ -52,7 +53,7 @@ class LineFormats(JsonlBlocks):
         if self.shard.byte_range is not None:
             yield from self._line_range(fmt, *self.shard.byte_range)
             return
-        with open(self.shard.path, "rb") as fh:
+        with open_input(self.shard.path, self.shard.protocol) as fh:
             raw = HashingReader(fh)
             stream = decompressed(raw, self.shard.compression)
             if fmt == "jsonl" and not any("." in f for f in self._fields().values()):
@@ -70,7 +71,7 @@ class LineFormats(JsonlBlocks):
     def _line_range(self, fmt: str, start: int, end: int) -> Iterator[pa.RecordBatch]:
         """One part of a large uncompressed JSONL or text file (provenance.readers.ranges).
         Part 0 also hashes the whole file and reports its size, as for a file read whole."""
-        with open(self.shard.path, "rb") as fh:
+        with open_input(self.shard.path, self.shard.protocol) as fh:
             part = LineRange(fh, start, end)
             stream = io.BufferedReader(cast(Any, part), CHUNK)
             if fmt == "jsonl" and not any("." in f for f in self._fields().values()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from provenance.errors import CorruptShard, ShardError
 from provenance.readers.base import SCHEMA, ReaderBase
 from provenance.readers.streams import CHUNK
+from provenance.storage import open_input
 
 _STRING = pa.string()
 
@@ -20,9 +21,16 @@ class ParquetFormat(ReaderBase):
     """Parquet reading."""
 
     def _parquet(self) -> Iterator[pa.RecordBatch]:
+        if self.shard.protocol is None:  # a local file: Arrow opens it itself (memory-mapped)
+            yield from self._parquet_from(self.shard.path)
+            return
+        with open_input(self.shard.path, self.shard.protocol) as fh:  # through fsspec
+            yield from self._parquet_from(fh)
+
+    def _parquet_from(self, source: str | IO[bytes]) -> Iterator[pa.RecordBatch]:
         s = self.shard
         try:
-            pf = pq.ParquetFile(s.path)
+            pf = pq.ParquetFile(source)
         except (OSError, pa.ArrowException, ValueError, IndexError):  # bad footer, magic, metadata
             raise ShardError(
                 f"{self.name}: not a readable Parquet file (bad footer or magic bytes)"
@@ -82,12 +90,13 @@ class ParquetFormat(ReaderBase):
             offset += n
             yield pa.RecordBatch.from_arrays([idx, key, text, url, ts], schema=SCHEMA)
         if s.part == 0:
-            h = hashlib.sha256()
-            with open(s.path, "rb") as fh:
+            h, size = hashlib.sha256(), 0
+            with open_input(s.path, s.protocol) as fh:
                 while chunk := fh.read(CHUNK):
                     h.update(chunk)
+                    size += len(chunk)
             self.stats.sha256 = h.hexdigest()
-            self.stats.bytes_on_disk = Path(s.path).stat().st_size
+            self.stats.bytes_on_disk = size  # the bytes hashed: one read, no stat per store
 
     def _column(
         self, rb: pa.RecordBatch, col: str, role: str, typ: pa.DataType = _STRING
