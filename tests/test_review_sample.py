@@ -295,30 +295,9 @@ def test_a_partitioned_run_gives_the_same_sheet(runs: dict[str, Any], tmp_path: 
     )
     with duckdb.connect(str(parts.db_path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM record_hashes").fetchone() == (0,)  # in parts
-    a = _sample(
-        parts.db_path,
-        parts.run_id,
-        tmp_path / "p.jsonl",
-        "--corpus",
-        "--n",
-        "25",
-        "--seed",
-        "4",
-        "--stratify",
-        "language",
-    )
-    b = _sample(
-        runs["one"].db_path,
-        runs["one"].run_id,
-        tmp_path / "w.jsonl",
-        "--corpus",
-        "--n",
-        "25",
-        "--seed",
-        "4",
-        "--stratify",
-        "language",
-    )
+    args = ("--corpus", "--n", "25", "--seed", "4", "--stratify", "language")
+    a = _sample(parts.db_path, parts.run_id, tmp_path / "p.jsonl", *args)
+    b = _sample(runs["one"].db_path, runs["one"].run_id, tmp_path / "w.jsonl", *args)
     assert _stable(a) == _stable(b)
 
 
