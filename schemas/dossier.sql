@@ -234,7 +234,7 @@ CREATE TABLE pii_hits (
   sensitive       BOOLEAN,
   minor           BOOLEAN
 );
-COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.';
+COMMENT ON TABLE pii_hits IS 'Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier. A run over [reduce] partition_above_bytes keeps these rows in Parquet parts beside the dossier (runs.config reduce.parts_dir).';
 COMMENT ON COLUMN pii_hits.record_key IS 'The record''s key as stored in every record-level table: readable, or masked with ~ and a keyed hash when it holds an identifier.';
 COMMENT ON COLUMN pii_hits.entity_type IS 'CN_RESIDENT_ID, CN_RESIDENCE_PERMIT, CN_MOBILE, PHONE_NUMBER (any country), BANK_CARD (any card scheme), CN_USCC, CN_PASSPORT, CN_TRAVEL_PERMIT, PERSON, LOCATION, EMAIL_ADDRESS, IP_ADDRESS (IPv4 or IPv6).';
 COMMENT ON COLUMN pii_hits.start_pos IS 'Character offset in the record''s text; NULL when the identifier is in the record''s key (id_field), not its text.';
@@ -282,7 +282,7 @@ CREATE TABLE record_hashes (
   record_index    BIGINT,
   language        VARCHAR
 );
-COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it.';
+COMMENT ON TABLE record_hashes IS 'A 63-bit BLAKE2b hash of every record''s normalised text (lower case, white space folded): exact duplicates share it. A run over [reduce] partition_above_bytes keeps these rows in Parquet parts beside the dossier (runs.config reduce.parts_dir).';
 COMMENT ON COLUMN record_hashes.record_index IS '1-based line or row of the record in its file: where `provenance sample` finds it again.';
 COMMENT ON COLUMN record_hashes.language IS 'The record''s language label (provenance.langid, as in stat_parts): a sampling stratum.';
 

@@ -25,7 +25,7 @@ from provenance.tables import Column, Output
 
 HASH = Output(
     "record_hashes",
-    doc="A 63-bit BLAKE2b hash of every record's normalised text (lower case, white space folded): exact duplicates share it.",
+    doc="A 63-bit BLAKE2b hash of every record's normalised text (lower case, white space folded): exact duplicates share it. A run over [reduce] partition_above_bytes keeps these rows in Parquet parts beside the dossier (runs.config reduce.parts_dir).",
     columns=(
         Column("file_id", pa.string(), not_null=True),
         Column("record_key", pa.string(), not_null=True),

@@ -25,7 +25,7 @@ from provenance.tables import Column, Output
 
 HITS = Output(
     "pii_hits",
-    doc="Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier.",
+    doc="Personal information found in records (presidio with our recognizers). Never the raw value: a masked form and an HMAC-SHA256 of the normalised value, keyed outside the dossier. A run over [reduce] partition_above_bytes keeps these rows in Parquet parts beside the dossier (runs.config reduce.parts_dir).",
     columns=(
         Column("file_id", pa.string(), not_null=True),
         Column(
