@@ -240,6 +240,10 @@ VALUE_DOMAINS = {
 #: first match wins. The Chinese sentence never embeds the English text (issue 13 item 4).
 ERRORS_ZH: tuple[tuple[tuple[str, ...], str], ...] = (
     (("not declared",), "未声明"),
+    # a review sheet's cells (provenance.review.sheet): the English text lists each row
+    (("in the review sheet",), "评估表中有不符合要求的单元格（各行、列及有效取值见英文说明）"),
+    (("no reviewed rows",), "评估表中没有任何已判定的行"),
+    (("review sheet is empty",), "评估表为空（既无列名行也无数据行）"),
     (("outside its data root", "symbolic link"), "文件位于数据根目录之外（符号链接），未读取"),
     (("is a folder", "is a directory", "not a regular file"), "是文件夹或特殊文件，而非普通文件"),
     (("permission",), "无读取权限"),

@@ -137,10 +137,15 @@ def _review(sheet: Any, fails: dict[int, str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _audit_with(runs: dict[str, Any], sheet_path: Path, name: str) -> dict[str, Any]:
+def _audit_with(
+    runs: dict[str, Any], sheet_path: Path, name: str, seed: int | None = None
+) -> dict[str, Any]:
     corpus: Corpus = runs["corpus"]
     rel = sheet_path.relative_to(corpus.root)
-    corpus.manifest["content_filtering"] = {"manual_sample": {"records": str(rel)}}
+    declared: dict[str, Any] = {"records": str(rel)}
+    if seed is not None:
+        declared["seed"] = seed
+    corpus.manifest["content_filtering"] = {"manual_sample": declared}
     manifest = corpus.write(f"{name}.yaml")
     result = audit(manifest, runs["tmp"] / f"{name}.duckdb", workers=1)
     with duckdb.connect(str(result.db_path), read_only=True) as con:
@@ -250,12 +255,12 @@ def test_repeated_ids_and_an_edited_header_are_tampering(runs: dict[str, Any]) -
     found = _audit_with(runs, twice, "twice")["codes"]
     evidence = json.loads(found["sample_tampered"][4])
     assert evidence["duplicated"] == 1 and "1 repeated" in found["sample_tampered"][2]
-    assert "sample_incomplete" in found  # the dropped item has no verdict
+    assert "1 drawn item(s) missing from the sheet" in found["sample_tampered"][2]  # dropped
     # a header whose seed was changed no longer describes the sample drawn
     edited = corpus.root / "evidence" / "edited.jsonl"
     write_sheet(edited, {**sheet.header, "seed": "9"}, _review(sheet, {}))
     found = _audit_with(runs, edited, "edited")["codes"]
-    assert "header block does not describe" in found["sample_tampered"][2]
+    assert "header block was edited after the draw" in found["sample_tampered"][2]
 
 
 def test_a_changed_corpus_is_found(tmp_path: Path) -> None:
@@ -317,3 +322,46 @@ def test_the_demo_reviews_are_drawn_by_the_tool(demo_dossier: tuple[Path, str]) 
         ("technical_sample:corpus",),
     ]
     assert status == ("conforms",)
+
+
+@pytest.mark.parametrize(
+    "case, needle",
+    [
+        ("drop_failures", "2 drawn item(s) missing from the sheet"),
+        ("source_sample_as_corpus", "drawn from the source open, not the corpus"),
+        ("other_seed_declared", "the manifest declares seed 6"),
+        ("header_removed", "header block was removed"),
+        ("fingerprint_edited", "edited after the draw"),
+    ],
+)
+def test_ways_to_pass_a_failing_or_partial_review_are_tampering(
+    runs: dict[str, Any], case: str, needle: str
+) -> None:
+    """Found by a hostile review: each of these once passed, or fell to a medium finding."""
+    corpus: Corpus = runs["corpus"]
+    scope = ["--source", "open"] if case == "source_sample_as_corpus" else ["--corpus"]
+    drawn = corpus.root / "evidence" / f"{case}.jsonl"
+    sheet = _sample(
+        runs["one"].db_path, runs["one"].run_id, drawn, *scope, "--n", "20", "--seed", "5"
+    )
+    header, rows = dict(sheet.header), _review(sheet, {0: "A.1g", 1: "A.1g"})
+    if case == "drop_failures":
+        rows = rows[2:]
+    elif case == "header_removed":
+        header = {}
+    elif case == "fingerprint_edited":
+        header["fingerprint"] = "0" * 64
+    reviewed = corpus.root / "evidence" / f"{case}_reviewed.csv"
+    if case == "header_removed":  # a hand-made file: no header block at all
+        write_jsonl(
+            reviewed.with_suffix(".jsonl"),
+            [{k: r[k] for k in ("sample_item", "verdict")} for r in rows],
+        )
+        reviewed = reviewed.with_suffix(".jsonl")
+    else:
+        write_sheet(reviewed, header, rows)
+    seed = 6 if case == "other_seed_declared" else None
+    found = _audit_with(runs, reviewed, case, seed)["codes"]
+    assert "sample_tampered" in found and "sample_verified" not in found, found.keys()
+    assert found["sample_tampered"][1] == "high"
+    assert needle in found["sample_tampered"][2]

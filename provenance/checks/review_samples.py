@@ -55,12 +55,13 @@ class ReviewSamples(Check):
             for stage in ("pre_collection", "post_collection"):
                 sample = getattr(review, stage) if review else None
                 if sample is not None:
-                    self._sheet(ctx, stage, src.id, sample.records, f"source {src.id}", paths)
+                    scope = f"source {src.id}"
+                    self._sheet(ctx, stage, src.id, sample.records, scope, sample.seed, paths)
         cf = m.content_filtering
         for kind in ("manual_sample", "technical_sample"):
             sample = getattr(cf, kind) if cf else None
-            if sample is not None:
-                self._sheet(ctx, kind, "corpus", sample.records, None, paths)
+            if sample is not None:  # a corpus sample is drawn from the whole corpus
+                self._sheet(ctx, kind, "corpus", sample.records, "corpus", sample.seed, paths)
 
     def _sheet(
         self,
@@ -68,7 +69,8 @@ class ReviewSamples(Check):
         kind: str,
         owner: str,
         rel: str,
-        scope: str | None,
+        scope: str,
+        seed: int | None,
         paths: dict[str, str],
     ) -> None:
         sheet, _error = ctx.sheet(rel)
@@ -86,7 +88,7 @@ class ReviewSamples(Check):
         if not sheet.header and kind == "pre_collection":
             v = Verification()  # pages sampled before collection: not in this corpus
         else:
-            v = verify(lambda sql, p: ctx.sql(sql, p), sheet.header, sheet.rows, paths, scope)
+            v = verify(lambda sql, p: ctx.sql(sql, p), sheet.header, sheet.rows, paths, scope, seed)
             self._conclude(ctx, v, subject, req, words)
         self._risks(ctx, sheet.rows, v, kind, owner, subject, req, words)
 
@@ -138,6 +140,8 @@ class ReviewSamples(Check):
                 fails[("*", code)] += 1
         per_source["*"] = len(reviewed)
         for (source, code), k in sorted(fails.items()):
+            if source == "*" and owner != "corpus":
+                continue  # a source's review: its per-source rows are the totals
             scope, sid = ("corpus", owner) if source == "*" else ("source", source)
             ctx.row(
                 "stats",

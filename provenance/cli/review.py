@@ -47,7 +47,14 @@ def sample(
             min=0.000001, max=1.0, help="Draw this share of the scope instead (0.10: §9.2b)."
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same sheet.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            min=-(2**63),
+            max=2**63 - 1,
+            help="Random seed (a 64-bit integer): the same seed, the same sheet.",
+        ),
+    ] = 0,
     stratify: Annotated[
         str | None, typer.Option(help="Strata: source, dataset, language or file.")
     ] = None,
@@ -73,6 +80,8 @@ def sample(
     from provenance.review.sampler import sample as do_sample
 
     try:
+        if not db.is_file():
+            raise BadInput(f"{db} is not a dossier file (`provenance audit … --db {db}` makes one)")
         spec = _spec(source, dataset, corpus, n, share, seed, stratify, allocation)
         with Progress(
             TextColumn("{task.description}"),
@@ -108,12 +117,15 @@ def sample(
             f"sample {d.sample_id}) → {drawn.sheet}",
         )
     )
+    if spec.n is not None and spec.n > d.population:
+        out.print(f"  --n {spec.n:,} is more than the {d.population:,} records: all of them drawn")
     if len(d.strata) > 1:
         for s in sorted(d.strata):
-            out.print(f"  {s}: {d.quotas[s]:,} of {d.strata[s]:,}")
+            out.print(f"  {drawn.labels.get(s, s)}: {d.quotas[s]:,} of {d.strata[s]:,}")
     out.print(
         "Reviewers fill verdict, risk_code, reviewer, reviewed_at; name the returned sheet in the "
-        "manifest (safety_review.post_collection or content_filtering.manual_sample) and audit."
+        "manifest (a source's safety_review.post_collection, or content_filtering.manual_sample "
+        "or technical_sample) and audit again."
     )
 
 

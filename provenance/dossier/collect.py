@@ -43,7 +43,7 @@ def complete_run(store: Store, run_id: str) -> dict[str, Any]:
         )
     if run["status"] != "complete":
         raise BadInput(
-            f"run {run_id} is {run['status']}, not complete: only complete runs are exported"
+            f"run {run_id} is {run['status']}, not complete: only complete runs are exported or sampled"
         )
     return run
 

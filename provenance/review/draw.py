@@ -33,7 +33,7 @@ STRATIFY: tuple[str, ...] = ("source", "dataset", "language", "file")
 #: scope kind and id three times)
 _POPULATION = """
 SELECT h.file_id, h.record_index, h.record_key, h.language, h.characters,
-       h.source_id, h.dataset_id,
+       h.source_id, h.dataset_id, h.exact_hash,
        CASE ? WHEN 'source' THEN h.source_id WHEN 'dataset' THEN h.dataset_id
               WHEN 'language' THEN coalesce(h.language, 'none') WHEN 'file' THEN h.file_id
               ELSE '*' END AS stratum
@@ -56,7 +56,7 @@ keyed AS (
   FROM pop p
 )
 SELECT k.file_id, k.record_index, k.record_key, k.language, k.characters, k.source_id,
-       k.dataset_id, k.stratum, k.sort_key
+       k.dataset_id, k.stratum, k.sort_key, k.exact_hash
 FROM keyed k JOIN quota q USING (stratum)
 QUALIFY row_number() OVER (PARTITION BY k.stratum ORDER BY k.sort_key, k.file_id, k.record_index) <= q.k
 ORDER BY k.sort_key, k.file_id, k.record_index
@@ -96,6 +96,8 @@ class Item:
     dataset_id: str
     language: str | None
     characters: int | None
+    #: the hash of the record's normalised text when the run read it
+    exact_hash: int = 0
 
 
 @dataclass
@@ -240,6 +242,7 @@ def draw(query: Query, spec: DrawSpec) -> Draw:
             dataset_id=str(r[6]),
             language=r[3],
             characters=None if r[4] is None else int(r[4]),
+            exact_hash=int(r[9]),
         )
         for i, r in enumerate(rows, start=1)
     ]

@@ -46,6 +46,8 @@ class Drawn:
     draw: Draw
     sheet: Path
     header: dict[str, str]
+    #: stratum → how a reader names it (a file's path rather than its id)
+    labels: dict[str, str]
 
 
 def run_views(store: Store, run_id: str) -> None:
@@ -75,9 +77,13 @@ def _known_scope(store: Store, spec: DrawSpec) -> None:
         )
 
 
-def header_of(d: Draw, run_id: str, drawn_at: dt.datetime) -> dict[str, str]:
-    """The sheet's header block: what was drawn, when, how, from what."""
-    strata = "; ".join(f"{s}={d.quotas[s]}/{d.strata[s]}" for s in sorted(d.strata))
+def header_of(
+    d: Draw, run_id: str, drawn_at: dt.datetime, labels: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The sheet's header block: what was drawn, when, how, from what (``labels`` name the
+    strata for a reader: file strata by path)."""
+    names = labels or {}
+    strata = "; ".join(f"{names.get(s, s)}={d.quotas[s]}/{d.strata[s]}" for s in sorted(d.strata))
     return {
         "provenance_sample": "1",
         "sample_id": d.sample_id,
@@ -154,6 +160,7 @@ def sample(
     pii = (config.get("scanners") or {}).get("personal_information") or {}
     paths = {pf.file_id: f"{pf.root_id}/{pf.relpath}" for pf in plan.files}
     ordered = [texts[(it.file_id, it.record_index)] or "" for it in d.items]
+    _unchanged(d, ordered, paths)
 
     def masked_so_far(k: int) -> None:
         if progress:
@@ -168,11 +175,30 @@ def sample(
     )
     rows = [_row(it, paths[it.file_id], text) for it, text in zip(d.items, masked, strict=True)]
     drawn_at = _now()
-    header = header_of(d, run_id, drawn_at)
+    labels = paths if spec.stratify == "file" else {}
+    header = header_of(d, run_id, drawn_at, labels)
     write_sheet(out, header, rows)
     with Store(db) as store:
         _record(store, d, run_id, drawn_at, out.name)
-    return Drawn(d, out, header)
+    return Drawn(d, out, header, labels)
+
+
+def _unchanged(d: Draw, texts: list[str], paths: dict[str, str]) -> None:
+    """The texts read now are the ones the run hashed: a reviewer must not be shown a record
+    edited (or cleaned up) after the audit."""
+    import pyarrow as pa
+
+    from provenance.scanners.minhash import exact_hashes
+
+    now = exact_hashes(pa.array(texts, pa.string()))
+    changed = [it for it, h in zip(d.items, now, strict=True) if int(h) != it.exact_hash]
+    if changed:
+        it = changed[0]
+        raise BadInput(
+            f"{len(changed)} sampled record(s) changed since run (first: "
+            f"{paths.get(it.file_id, it.file_id)}, record {it.record_index}): the sheet must show "
+            "what the run audited; audit again and draw from the new run"
+        )
 
 
 def _now() -> dt.datetime:

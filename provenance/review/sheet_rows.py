@@ -39,6 +39,7 @@ _VERDICT_WORDS = {
     "pass": "pass",
     "fail": "fail",
     "通过": "pass",
+    "合格": "pass",  # the sheet's own instructions say "pass 合格 / fail 不合格"
     "不通过": "fail",
     "不合格": "fail",
 }
@@ -46,7 +47,8 @@ _CODES = {code.casefold(): code for code in RISKS}
 # full-width separators: a Chinese input method types ；and ，
 _CODE_SEPARATORS = re.compile(r"[;,；，\s]+")
 # ISO dates, and the Y/M/D form Excel in a Chinese locale saves into a csv; a time is dropped
-_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?")
+# and 2026年9月28日 as typed in Chinese; never M/D/Y, which is ambiguous with D/M/Y
+_DATE = re.compile(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?(?:[ T].*)?")
 MAX_LISTED = 50
 
 VALID_VERDICT = "pass or fail (or empty: not reviewed yet)"
