@@ -385,3 +385,12 @@ def test_xlsx_is_parsed_with_defusedxml() -> None:
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_spreadsheets_never_show_other_text_than_the_cell_holds(tmp_path: Path, fmt: str) -> None:
+    """A right-to-left override (U+202E) or an escape character in corpus text would make a
+    spreadsheet display something else than the record says ("Trojan Source"): such characters
+    reach a reviewer as U+FFFD."""
+    back = read_sheet(sheet(tmp_path, fmt, [row(1, "pay \u202egnp.exe\u202c to \x1b[31mX")]))
+    assert back.rows[0]["text"] == "pay \ufffdgnp.exe\ufffd to \ufffd[31mX"

@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,14 @@ def _write_csv(path: Path, header: dict[str, str], rows: Sequence[Mapping[str, A
             out.writerow(_csv_cell(col, _plain(col, row.get(col))) for col in COLUMNS)
 
 
+#: what a spreadsheet would show as other text than the cell holds: control characters and
+#: bidirectional overrides/isolates ("Trojan Source"); written as U+FFFD, as in the xlsx
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069]")
+
+
 def _csv_cell(col: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = _UNSHOWABLE.sub("\ufffd", value)
     if col in _QUOTED and isinstance(value, str) and value.startswith(_QUOTE_NEEDED):
         return "'" + value
     return value

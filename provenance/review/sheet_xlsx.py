@@ -37,8 +37,10 @@ REVIEW, ABOUT, LISTS = "review", "about", "lists"
 EXCEL_CELL_LIMIT = 32_767
 KEPT = 32_000
 MARKER = "… [truncated: {n} characters in all; see file and record_index]"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_WIDTHS = {"text": 80, "file": 28, "note": 30, "sample_item": 12, "record_key": 18}
+# control characters XML cannot hold, and bidirectional overrides/isolates, which can make a
+# cell display other text than it holds ("Trojan Source"): a reviewer sees U+FFFD instead
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069]")
+_WIDTHS = {"text": 80, "file": 28, "note": 30, "sample_item": 22, "record_key": 18}
 _TOP = Alignment(vertical="top")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 _TO_FILL = PatternFill("solid", fgColor="FFF2CC")  # the columns a reviewer fills in
