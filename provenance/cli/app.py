@@ -23,6 +23,7 @@ out = console()
 err = console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="Dossier file (DuckDB).")]
+RunOption = Annotated[str, typer.Option("--run", help="A complete run id (see `provenance runs`).")]
 
 
 def fail(exc: ProvenanceError) -> NoReturn:

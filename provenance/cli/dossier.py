@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from provenance.cli.app import DbOption, app, err, fail, out
+from provenance.cli.app import DbOption, RunOption, app, err, fail, out
 from provenance.errors import ProvenanceError
 from provenance.store import Store
 from provenance.terminal import styled
@@ -18,7 +18,7 @@ from provenance.terminal import styled
 @app.command()
 def export(
     db: DbOption,
-    run: Annotated[str, typer.Option("--run", help="A complete run id (see `provenance runs`).")],
+    run: RunOption,
     out_dir: Annotated[Path, typer.Option("--out", help="New folder for the bundle.")],
     lang: Annotated[
         str, typer.Option(help="Languages of the HTML: zh,en (default both), zh or en.")

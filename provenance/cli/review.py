@@ -15,7 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from provenance.cli.app import DbOption, app, err, fail, out
+from provenance.cli.app import DbOption, RunOption, app, err, fail, out
 from provenance.cli.run import AllowRootOption
 from provenance.errors import BadInput, ProvenanceError
 from provenance.review.draw import STRATIFY, DrawSpec
@@ -28,7 +28,7 @@ DEFAULT_N = 4000
 @app.command()
 def sample(
     db: DbOption,
-    run: Annotated[str, typer.Option("--run", help="A complete run id (see `provenance runs`).")],
+    run: RunOption,
     out_path: Annotated[Path, typer.Option("--out", help="New sheet file: .csv, .xlsx or .jsonl.")],
     source: Annotated[
         str | None, typer.Option(help="Draw from this source only (SRC-03 review).")
