@@ -29,8 +29,32 @@ _CODE_END = r"(?m)[{};]\s*$"
 _ENGLISH = r"(?i)\b(?:the|and|of|to|is|in|that|for|with|this|are|was)\b"
 
 
+class _Last:
+    """The last batch labelled and its labels: the MinHash and statistics scanners both label
+    every batch, and a batch is the same Arrow buffers for both. The array is held, so its
+    buffers (the key) cannot be freed and their addresses reused while it is cached."""
+
+    texts: pa.Array | None = None
+    key: tuple[int, ...] = ()
+    labels: np.ndarray = np.empty(0, dtype=object)
+
+
+def _buffers_key(texts: pa.Array) -> tuple[int, ...]:
+    return (texts.offset, len(texts), *(b.address if b is not None else 0 for b in texts.buffers()))
+
+
 def detect(texts: pa.Array) -> np.ndarray:
-    """Language label per record (numpy array of str)."""
+    """Language label per record (numpy array of str; do not modify it: it may be shared)."""
+    key = _buffers_key(texts)
+    if _Last.texts is not None and key == _Last.key and texts.type == _Last.texts.type:
+        return _Last.labels
+    labels = _detect(texts)
+    labels.flags.writeable = False  # shared with the next caller of the same batch
+    _Last.texts, _Last.key, _Last.labels = texts, key, labels
+    return labels
+
+
+def _detect(texts: pa.Array) -> np.ndarray:
     head = pc.utf8_slice_codeunits(pc.fill_null(texts, ""), 0, 400)
     chars = pc.utf8_length(head).to_numpy(zero_copy_only=False).astype(np.float64)
     nbytes = pc.binary_length(head).to_numpy(zero_copy_only=False).astype(np.float64)

@@ -75,3 +75,29 @@ def test_band_hashes_group_identical_bands() -> None:
 )
 def test_language_identifier(text: str | None, lang: str) -> None:
     assert detect(pa.array([text], pa.string()))[0] == lang
+
+
+def test_signatures_in_blocks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signatures are computed in cache-sized blocks of whole records; any block size gives
+    the signatures of a single pass (datasketch's, by the test above)."""
+    texts = [f"{t} {i}" if t else t for i in range(40) for t in TEXTS]
+    cjk = CJK * 40
+    a, b = datasketch_permutations(32, seed=3)
+    whole = signatures(shingle_batch(texts, cjk), a, b)
+    for block in (1, 7, 64, 1000):
+        monkeypatch.setattr("provenance.shingles.SIG_BLOCK", block)
+        assert np.array_equal(signatures(shingle_batch(texts, cjk), a, b), whole)
+
+
+def test_language_labels_are_reused_for_the_same_batch_only() -> None:
+    """The MinHash and statistics scanners label the same batch once between them."""
+    batch = pa.record_batch(
+        [pa.array(["The cat is in the house.", "近年来，人工智能领域发展迅速。"])], ["text"]
+    )
+    first = detect(batch.column("text"))
+    assert detect(batch.column("text")) is first  # a new wrapper of the same buffers
+    assert not first.flags.writeable  # shared: nobody may change it
+    other = pa.array(["近年来，人工智能领域发展迅速。", "The cat is in the house."])
+    assert detect(other).tolist() == ["zh", "en"]
+    assert detect(batch.column("text").slice(1)).tolist() == ["zh"]
+    assert detect(batch.column("text")).tolist() == ["en", "zh"]
