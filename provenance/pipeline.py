@@ -33,6 +33,9 @@ SIZES: dict[tuple[str, str], int] = {
     # dossier (provenance/reduce/parts.py), in this many LSH band partitions
     ("reduce", "partition_above_bytes"): 10_000_000_000,
     ("reduce", "partitions"): 64,
+    # the audit process's DuckDB memory limit (MiB), the check phase's joins above all: beyond
+    # it DuckDB spills to <dossier>.tmp (its default, 80% of RAM, took 4.2 GB on a 2 GB corpus)
+    ("reduce", "memory_mib"): 4096,
 }
 
 
@@ -60,6 +63,7 @@ class Pipeline:
     shard_bytes: int = SIZES["reader", "shard_bytes"]
     partition_above_bytes: int = SIZES["reduce", "partition_above_bytes"]
     partitions: int = SIZES["reduce", "partitions"]
+    memory_mib: int = SIZES["reduce", "memory_mib"]
 
     def config(self) -> dict[str, Any]:
         """Resolved settings, recorded with the run."""

@@ -179,7 +179,7 @@ def audit(
     rid = resume or new_run_id()
     parts = partitioning(pipe, plan, db_path, rid)
     config["reduce"] = {**config["reduce"], **reduce_config(parts)}
-    with Store(db_path) as store:
+    with Store(db_path, memory_mib=pipe.memory_mib) as store:
         run_id = open_run(store, lm, pipe, plan, config, resume, rid)
         if resume is not None:  # the parts the run began with: its check phase reads those
             parts = run_parts(store, run_id)

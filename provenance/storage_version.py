@@ -24,14 +24,20 @@ STORAGE_VERSION = "v1.1.0"
 META_KEY = "storage_version"
 
 
-def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the dossier at ``path`` for writing.
+def connect_writable(path: Path, memory_mib: int | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the dossier at ``path`` for writing; ``memory_mib`` bounds DuckDB's
+    memory (beyond it, it spills to ``<path>.tmp``; None: DuckDB's default, 80% of RAM).
 
     DuckDB applies ``storage_compatibility_version`` only to a file it creates: an existing
     dossier keeps the version it was written in (a v2.0.0 file stays v2.0.0 and stays writable).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "storage_compatibility_version": STORAGE_VERSION
+    }
+    if memory_mib is not None:
+        config["memory_limit"] = f"{memory_mib}MiB"
+    con = duckdb.connect(str(path), config=config)
     # DuckDB draws its own bar on stdout for queries over 2 s; stdout is the summary's
     con.execute("SET enable_progress_bar = false")
     return con

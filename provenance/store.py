@@ -46,7 +46,11 @@ def utcnow() -> dt.datetime:
 class Store:
     """A connection to one dossier file."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, read_only: bool = False, memory_mib: int | None = None
+    ) -> None:
+        """Open the dossier at ``path``; ``memory_mib``: DuckDB's memory limit for a writer
+        (the pipeline's ``[reduce] memory_mib``; None: DuckDB's default)."""
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise BadInput(
@@ -55,7 +59,11 @@ class Store:
         created = not self.path.exists()  # DuckDB writes a new file in STORAGE_VERSION only
         try:
             # Readers get the locked configuration (no file/network access, no SET): see sqlguard.
-            self.con = connect_read_only(self.path) if read_only else connect_writable(self.path)
+            self.con = (
+                connect_read_only(self.path)
+                if read_only
+                else connect_writable(self.path, memory_mib)
+            )
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():

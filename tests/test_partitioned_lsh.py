@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 
 from provenance.checks.neardup import candidate_pairs
+from provenance.executors.local import usable_cores
 from provenance.reduce.lsh_parts import (
     PAIR_SCHEMA,
     band_rows,
@@ -24,6 +25,7 @@ from provenance.reduce.lsh_parts import (
     partition_ids,
     run_candidates,
     signature_matrix,
+    task_threads,
     write_band_parts,
 )
 
@@ -132,11 +134,19 @@ def test_the_dask_executor_maps_the_partitions_on_its_workers(tmp_path: Path) ->
         assert executor._session is None
         got = run_candidates(tmp_path, mapper=executor.map)
         pids = executor.map(_pid, [0, 1, 2, 3])
+        # each job's DuckDB gets its worker's share of the cores, not every core
+        threads = executor.map(_task_threads, [0, 1])
     finally:
         executor.close()
     assert executor._session is None
     assert pairs(got) == pairs(run_candidates(tmp_path)) == reference(ids, sig)
     assert os.getpid() not in pids
+    assert threads == [max(1, usable_cores() // 2)] * 2
+    assert task_threads() == pa.cpu_count()  # here: this process's share, all of it
+
+
+def _task_threads(_: int) -> int:
+    return task_threads()
 
 
 def _pid(_: int) -> int:

@@ -47,7 +47,10 @@ def _corpus(corpus: Corpus) -> Path:
 def _partitioned_pipeline(tmp: Path) -> Path:
     text = (pipeline_dir() / "pretraining.toml").read_text(encoding="utf-8")
     text = re.sub(
-        r"(?m)^\[reader\]", "[reduce]\npartition_above_bytes = 1\npartitions = 4\n\n[reader]", text
+        r"(?m)^\[reader\]",
+        # and a small memory limit for the audit's DuckDB: a bound, not a different result
+        "[reduce]\npartition_above_bytes = 1\npartitions = 4\nmemory_mib = 64\n\n[reader]",
+        text,
     )
     path = tmp / "partitioned.toml"
     path.write_text(text, encoding="utf-8")
@@ -109,6 +112,7 @@ def test_one_two_dask_and_partitioned_give_the_same_dossier(
     with duckdb.connect(str(parts.db_path), read_only=True) as con:
         (config,) = con.execute("SELECT config FROM runs").fetchone()
         in_db = con.execute("SELECT count(*) FROM record_hashes").fetchone()[0]
+    assert json.loads(config)["reduce"]["memory_mib"] == 64
     root = Path(json.loads(config)["reduce"]["parts_dir"])
     assert in_db == 0 and root.is_dir() and root.parent.name == "p.duckdb.parts"
     with duckdb.connect() as con:
@@ -125,7 +129,8 @@ def test_one_two_dask_and_partitioned_give_the_same_dossier(
 
 
 @pytest.mark.parametrize(
-    "key, value", [("partitions", 0), ("partition_above_bytes", "x"), ("nope", 1)]
+    "key, value",
+    [("partitions", 0), ("partition_above_bytes", "x"), ("memory_mib", -1), ("nope", 1)],
 )
 def test_bad_reduce_settings_are_refused(tmp_path: Path, key: str, value: Any) -> None:
     from provenance.errors import BadInput
@@ -224,3 +229,12 @@ def test_a_partitioned_run_resumes_to_the_same_dossier(
     resumed = audit(manifest, db, workers=2, pipeline=pipeline, resume=run_id)
     assert resumed.shards_resumed == 2
     assert _found(db) == _found(whole.db_path)
+
+
+def test_the_writers_duckdb_memory_limit_is_the_pipelines(tmp_path: Path) -> None:
+    """``[reduce] memory_mib`` bounds the audit process's DuckDB (readers keep the default)."""
+    from provenance.store import Store
+
+    with Store(tmp_path / "m.duckdb", memory_mib=300) as store:
+        (limit,) = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert limit in {"300.0 MiB", "314.5 MB"}, limit

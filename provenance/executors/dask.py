@@ -23,15 +23,20 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-def _warm(job: ShardJob, per_host: dict[str, int], attached: bool, dask_worker: Any) -> float:
-    """On a worker: fit Arrow's threads to the worker's share of its machine's cores and build
-    what every shard reuses (the PII analyzer, the NER engines) once, before the first shard.
-    (A worker that joins the cluster later builds them with its first shard.)"""
+def _fit_cores(per_host: dict[str, int], dask_worker: Any) -> None:
+    """On a worker: fit Arrow's threads (which the partition jobs' DuckDB follows too:
+    ``reduce.lsh_parts.task_threads``) to the worker's share of its machine's cores."""
     import pyarrow as pa
 
     # client.run passes the worker as ``dask_worker`` (its address names its host)
     host = dask_worker.address.rsplit(":", 1)[0].split("://")[-1]
     pa.set_cpu_count(max(1, usable_cores() // max(1, per_host.get(host, 1))))
+
+
+def _warm(job: ShardJob, attached: bool) -> float:
+    """On a worker: build what every shard reuses (the PII analyzer, the NER engines) once,
+    before the first shard. (A worker that joins the cluster later builds them with its first
+    shard.)"""
     # a worker of a cluster we attached to may be hours old: count its warm-up only
     return warm_up(job, in_process=attached)
 
@@ -48,6 +53,11 @@ class DaskExecutor:
         """The client, connected (and a LocalCluster started) on first use."""
         if self._session is None:
             self._session = self._client()
+            client = self._session[0]
+            per_host: dict[str, int] = {}
+            for w in client.scheduler_info()["workers"].values():
+                per_host[w["host"]] = per_host.get(w["host"], 0) + 1
+            client.run(_fit_cores, per_host)  # before any shard or partition job
         return self._session[0]
 
     def close(self) -> None:
@@ -105,11 +115,8 @@ class DaskExecutor:
         todo = iter(groups)
         client = self._connected()  # closed by close(): the reduce may still need the workers
         job_ref = client.scatter(job, broadcast=True)
-        per_host: dict[str, int] = {}
-        for w in client.scheduler_info()["workers"].values():
-            per_host[w["host"]] = per_host.get(w["host"], 0) + 1
         # long-lived workers are warmed up once, in parallel, before any shard is sent
-        client.run(_warm, job, per_host, bool(self.address))
+        client.run(_warm, job, bool(self.address))
         first = [
             client.submit(process_shards, g, job_ref, pure=False)
             for g in (next(todo, None) for _ in range(2 * self.workers))

@@ -171,6 +171,21 @@ def partition_ids(out_dir: str | Path) -> list[int]:
     return sorted(int(x) for x in found if x.isdigit())
 
 
+def task_threads() -> int:
+    """DuckDB threads for one partition job: this process's share of the cores (Arrow's CPU
+    count, which the executors set in every worker to its share), divided among the tasks a
+    Dask worker runs at once. DuckDB's own default (every core) in each of N concurrent jobs
+    would put N threads on every core."""
+    share = int(pa.cpu_count())
+    try:
+        from distributed import get_worker
+
+        share //= max(1, int(getattr(get_worker(), "nthreads", 1)))
+    except (ImportError, ValueError):
+        pass  # not a task on a Dask worker (get_worker raises ValueError outside one)
+    return max(1, share)
+
+
 def partition_candidates(
     out_dir: str | Path,
     partition: int,
@@ -184,9 +199,9 @@ def partition_candidates(
     files = partition_files(out_dir, partition)
     if not files:
         return PAIR_SCHEMA.empty_table()
-    config: dict[str, str | bool | int | float | list[str]] = {}
-    if threads is not None:
-        config["threads"] = threads
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "threads": threads if threads is not None else task_threads()
+    }
     if memory_limit is not None:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
