@@ -136,13 +136,22 @@ def test_the_dask_executor_maps_the_partitions_on_its_workers(tmp_path: Path) ->
         pids = executor.map(_pid, [0, 1, 2, 3])
         # each job's DuckDB gets its worker's share of the cores, not every core
         threads = executor.map(_task_threads, [0, 1])
+        # the nanny's MALLOC_TRIM_THRESHOLD_ made every shard ~30% slower: not set for ours
+        environ = executor.map(_environ, [0, 1])
     finally:
         executor.close()
     assert executor._session is None
     assert pairs(got) == pairs(run_candidates(tmp_path)) == reference(ids, sig)
     assert os.getpid() not in pids
     assert threads == [max(1, usable_cores() // 2)] * 2
+    assert environ == [(None, "1")] * 2  # Dask's other settings kept
     assert task_threads() == pa.cpu_count()  # here: this process's share, all of it
+
+
+def _environ(_: int) -> tuple[str | None, str | None]:
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")
 
 
 def _task_threads(_: int) -> int:

@@ -93,9 +93,22 @@ class DaskExecutor:
         import dask
 
         # Dask's statistical profiler samples the task thread's stack every 10 ms: measurable on
-        # long pure-Python tasks like ours, and nobody reads it here (a cluster we attach to keeps
-        # its own settings: set distributed.worker.profile.enabled there)
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
+        # long pure-Python tasks like ours, and nobody reads it here. And the nanny starts
+        # workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive mmap
+        # threshold: every large numpy or Arrow temporary is then a fresh mmap whose pages fault
+        # in zeroed — our shards ran ~30% slower (names and places: 10.0 s vs 7.6 s, the same
+        # work; benchmarks/RESULTS.md). A cluster we attach to keeps its own settings: README.
+        environ = {
+            k: v
+            for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
+            if k != "MALLOC_TRIM_THRESHOLD_"
+        }
+        with dask.config.set(
+            {
+                "distributed.worker.profile.enabled": False,
+                "distributed.nanny.pre-spawn-environ": environ,
+            }
+        ):
             cluster = LocalCluster(
                 n_workers=self.workers,
                 threads_per_worker=1,
