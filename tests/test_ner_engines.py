@@ -127,3 +127,28 @@ def test_presidio_path_equals_the_engines_and_opens_no_socket(
         (r.entity_type, texts[1][r.start : r.end]) for r in results[1]
     }
     assert results[2] == [] and results[3] == []
+
+
+def test_crf_decoding_is_the_best_path_by_brute_force() -> None:
+    """The vectorised Viterbi (batch of padded sequences of several lengths) returns, for each
+    sequence, the tag path of the highest score, as enumerating every path finds it."""
+    import itertools
+
+    import numpy as np
+
+    from provenance.pii.ner.zh import _viterbi
+
+    rng = np.random.default_rng(11)
+    tags, steps = 3, 5
+    trans = rng.normal(size=(tags, tags)).astype(np.float32)
+    logits = rng.normal(size=(6, steps, tags)).astype(np.float32)
+    lengths = np.array([5, 1, 3, 4, 2, 5])
+    paths = _viterbi(logits, trans, lengths)
+    for r, length in enumerate(lengths):
+
+        def score(path: tuple[int, ...], r: int = r) -> float:
+            emit = sum(float(logits[r, t, tag]) for t, tag in enumerate(path))
+            return emit + sum(float(trans[a, b]) for a, b in itertools.pairwise(path))
+
+        best = max(itertools.product(range(tags), repeat=int(length)), key=score)
+        assert paths[r] == list(best)

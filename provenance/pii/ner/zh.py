@@ -205,27 +205,29 @@ def _rescue(word: str, nxt: str) -> tuple[int, int] | None:
 
 
 def _viterbi(logits: Any, trans: Any, lengths: Any) -> list[list[int]]:
-    """Best tag paths of a padded batch (CRF decoding, vectorised over the batch)."""
-    batch, steps, n = logits.shape
+    """Best tag paths of a padded batch (CRF decoding, vectorised over the batch; the
+    backtrace too). Ties go to the lowest tag, as ``argmax`` breaks them."""
+    batch, steps, _ = logits.shape
     score = logits[:, 0, :].copy()
-    back = np.zeros((batch, steps, n), dtype=np.int64)
+    back = np.zeros((batch, steps, logits.shape[2]), dtype=np.intp)
+    trans_t = np.ascontiguousarray(trans.T)  # [to, from]: argmax over contiguous memory
     for t in range(1, steps):
-        cand = score[:, :, None] + trans[None, :, :]  # from tag i to tag j
-        best = cand.argmax(axis=1)
-        new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0, :] + logits[:, t, :]
+        cand = score[:, None, :] + trans_t[None, :, :]  # [row, to, from]
+        best = cand.argmax(axis=2)
+        new = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0] + logits[:, t, :]
         live = (t < lengths)[:, None]
         score = np.where(live, new, score)  # a finished sequence keeps its score
         back[:, t, :] = best
-    paths = []
-    for r in range(batch):
-        length = int(lengths[r])
-        tag = int(score[r].argmax())
-        path = [tag]
-        for t in range(length - 1, 0, -1):
-            tag = int(back[r, t, tag])
-            path.append(tag)
-        paths.append(path[::-1])
-    return paths
+    last = np.asarray(lengths) - 1
+    rows = np.arange(batch)
+    path = np.zeros((batch, steps), dtype=np.intp)
+    cur = score.argmax(axis=1)
+    for t in range(steps - 1, -1, -1):
+        active = t <= last  # a sequence's path starts at its own last step
+        path[:, t] = np.where(active, cur, 0)
+        if t:
+            cur = np.where(active, back[rows, t, cur], cur)
+    return [path[r, : int(lengths[r])].tolist() for r in range(batch)]
 
 
 def _tsv(path: Path) -> dict[str, str]:
