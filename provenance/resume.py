@@ -29,6 +29,9 @@ from provenance.store import Store
 
 #: run settings that may differ on resume (they change how, not what, is computed)
 FREE = ("workers", "executor")
+#: settings of [reduce] that bound resources, not results: a run that ran out of memory resumes
+#: with a larger memory_mib
+FREE_REDUCE = ("memory_mib",)
 
 
 def _sha256(path: Path) -> str:
@@ -119,6 +122,14 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return out
 
 
+def _bound(config: dict[str, Any]) -> dict[str, Any]:
+    """A run's config without the settings a resume may change (:data:`FREE`)."""
+    out = {k: v for k, v in config.items() if k not in FREE}
+    if isinstance(out.get("reduce"), dict):
+        out["reduce"] = {k: v for k, v in out["reduce"].items() if k not in FREE_REDUCE}
+    return out
+
+
 def check_resumable(run: dict[str, Any], lm: LoadedManifest, config: dict[str, Any]) -> None:
     """Refuse (BadInput, exit 2) to resume ``run`` when anything that shaped it changed."""
     rid = run["run_id"]
@@ -126,8 +137,8 @@ def check_resumable(run: dict[str, Any], lm: LoadedManifest, config: dict[str, A
         raise BadInput(f"run {rid} is already complete; start a new audit instead")
     if run["manifest_sha256"] != lm.sha256:
         raise BadInput(f"manifest {lm.path} changed since run {rid} started; start a new audit")
-    stored = {k: v for k, v in run["config"].items() if k not in FREE}
-    wanted = {k: v for k, v in json.loads(json.dumps(config, default=str)).items() if k not in FREE}
+    stored = _bound(run["config"])
+    wanted = _bound(json.loads(json.dumps(config, default=str)))
     changed = _changed(stored.pop("inputs", {}), wanted.pop("inputs"))
     if stored != wanted:
         keys = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))

@@ -55,6 +55,25 @@ def test_resume_after_a_pattern_file_change_is_refused(
         audit(manifest, db, workers=1, pipeline=str(pipe), resume=run_id)
 
 
+def test_a_run_resumes_with_another_memory_limit_not_another_partitioning(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[reduce] memory_mib`` bounds DuckDB, not results: a run that ran out of memory
+    resumes with a larger limit; ``partitions`` shapes where rows go, so it may not change."""
+    from provenance.resources import pipeline_dir
+
+    base = (pipeline_dir() / "pretraining.toml").read_text(encoding="utf-8")
+    pipe = tmp_path / "p.toml"
+    manifest, db = corpus.write(), tmp_path / "d.duckdb"
+    pipe.write_text("[reduce]\nmemory_mib = 256\n\n" + base, encoding="utf-8")
+    run_id = _failed_run(manifest, db, monkeypatch, pipeline=str(pipe))
+    pipe.write_text("[reduce]\nmemory_mib = 300\npartitions = 8\n\n" + base, encoding="utf-8")
+    with pytest.raises(BadInput, match=r"pipeline settings \(reduce\)"):
+        audit(manifest, db, workers=1, pipeline=str(pipe), resume=run_id)
+    pipe.write_text("[reduce]\nmemory_mib = 512\n\n" + base, encoding="utf-8")
+    assert audit(manifest, db, workers=1, pipeline=str(pipe), resume=run_id).status == "complete"
+
+
 def test_resume_under_another_pii_key_is_refused(
     corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
