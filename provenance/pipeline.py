@@ -34,8 +34,9 @@ SIZES: dict[tuple[str, str], int] = {
     ("reduce", "partition_above_bytes"): 10_000_000_000,
     ("reduce", "partitions"): 64,
     # the audit process's DuckDB memory limit (MiB), the check phase's joins above all: beyond
-    # it DuckDB spills to <dossier>.tmp (its default, 80% of RAM, took 4.2 GB on a 2 GB corpus)
-    ("reduce", "memory_mib"): 4096,
+    # it DuckDB spills to <dossier>.tmp. Its default (80% of RAM) took 3.5 GB for the duplicate
+    # candidates of a 2 GB corpus; 1 GiB took 8% longer (benchmarks/RESULTS.md, "Scale-out")
+    ("reduce", "memory_mib"): 2048,
 }
 
 

@@ -238,3 +238,29 @@ def test_a_boilerplate_bucket_above_the_cap_still_makes_one_cluster(
     assert capped_con.execute(query).fetchall() == members
     n_clusters = "SELECT count(DISTINCT cluster_id) FROM duplicates WHERE kind = 'near'"
     assert capped_con.execute(n_clusters).fetchone() == con.execute(n_clusters).fetchone()
+
+
+def test_pair_records_are_numbered_in_order_of_first_appearance() -> None:
+    """Cluster roots are the smallest numbers: the numbering must not depend on how the pairs
+    are held (Arrow now, Python tuples before), only on their sorted order."""
+    import itertools
+    import random
+
+    import pyarrow as pa
+
+    from provenance.checks.neardup import _dense_ids
+
+    rng = random.Random(3)
+    recs = [(f"{rng.randrange(4):016x}", f"k{rng.randrange(50)}") for _ in range(400)]
+    pairs = sorted({(*x, *y) for x, y in itertools.pairwise(recs) if x < y})
+    ids: dict[tuple[str, str], int] = {}
+    for fa, ka, fb, kb in pairs:
+        ids.setdefault((fa, ka), len(ids))
+        ids.setdefault((fb, kb), len(ids))
+    table = pa.table(
+        {c: [p[i] for p in pairs] for i, c in enumerate(("a_file", "a_key", "b_file", "b_key"))}
+    )
+    keys, a, b = _dense_ids(table)
+    assert [tuple(k.split("\x1f")) for k in keys.to_pylist()] == list(ids)
+    assert a.tolist() == [ids[p[:2]] for p in pairs]
+    assert b.tolist() == [ids[p[2:]] for p in pairs]

@@ -67,10 +67,10 @@ def reference(ids: list[tuple[str, str]], sig: np.ndarray) -> list[tuple[Any, ..
         "INSERT INTO run_minhash_signatures VALUES (?, ?, ?)", [(*r[:2], r[3]) for r in rows]
     )
 
-    def sql(q: str, p: list[Any]) -> list[tuple[Any, ...]]:
-        return con.execute(q, p).fetchall()
+    def query(q: str, p: list[Any]) -> pa.Table:
+        return con.sql(q, params=p).to_arrow_table()
 
-    return candidate_pairs(sql, 10**9)
+    return [tuple(r.values()) for r in candidate_pairs(query, 10**9).to_pylist()]
 
 
 def write_shards(out: Path, ids: list[tuple[str, str]], sig: np.ndarray, partitions: int) -> None:

@@ -110,7 +110,8 @@ def test_bands_sliced_from_signatures_equal_the_stored_band_hashes(
         def sql(q: str, p: list[Any]) -> list[tuple[Any, ...]]:
             return con.execute(q, p).fetchall()
 
-        got = candidate_pairs(sql, 10_000_000)
+        table = candidate_pairs(lambda q, p: con.sql(q, params=p).to_arrow_table(), 10_000_000)
+        got = [tuple(r.values()) for r in table.to_pylist()]
         # the removed design: FNV band hashes of every exact-duplicate representative
         reps = sql(
             """SELECT s.file_id, s.record_key, s.signature FROM minhash_signatures s

@@ -92,6 +92,8 @@ class CheckContext:
     run_id: str = ""
     #: SQL over the run's scoped views (``run_<table>``); reads, and INSERT … SELECT reducers
     run_sql: Callable[[str, list[Any]], Rows] = _no_sql
+    #: the same SQL, its result as an Arrow table (for results too large as Python tuples)
+    run_arrow: Callable[[str, list[Any]], Any] | None = None
     #: a relation over a scoped view (duckdb.DuckDBPyRelation), given the view's name
     relation: Callable[[str], Any] | None = None
     #: writes rows to the dossier now (inside the phase's transaction), for :meth:`flush`
@@ -169,6 +171,13 @@ class CheckContext:
         """Rows of a query over the run's scoped views (``FROM run_pii_hits``, never raw tables)."""
         self._check_refs(sql)
         return self.run_sql(sql, params)
+
+    def arrow(self, sql: str, params: list[Any]) -> Any:
+        """:meth:`sql`'s result as a ``pyarrow.Table``: millions of candidate pairs as Python
+        tuples took 3.7 GB on a 2 GB corpus, as Arrow columns a tenth of it."""
+        self._check_refs(sql)
+        assert self.run_arrow is not None, "no dossier connection in this context"
+        return self.run_arrow(sql, params)
 
     def execute(self, sql: str, params: list[Any]) -> None:
         """Run an ``INSERT INTO <table> … SELECT`` reducer into one of the check's own tables."""

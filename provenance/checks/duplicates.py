@@ -97,7 +97,7 @@ class Duplicates(Check):
             return
         ctx.execute(EXACT_SQL, [EMPTY_HASH])
         for root, members in near_clusters(
-            ctx.sql, cfg.threshold, cfg.max_pairs, cfg.bucket_cap, ctx.mapper
+            ctx.arrow, cfg.threshold, cfg.max_pairs, cfg.bucket_cap, ctx.mapper
         ):
             for fid, key, similarity in members:
                 ctx.row(

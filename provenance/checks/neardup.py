@@ -16,11 +16,13 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from provenance.checks.base import Mapper, in_turn
 from provenance.scanners.minhash import MinHashSettings, exact_hashes
 
-Sql = Callable[[str, list[Any]], list[Any]]
+#: SQL over the run's scoped views, its result as a pyarrow Table (``CheckContext.arrow``)
+Query = Callable[[str, list[Any]], pa.Table]
 #: the exact hash every empty record shares (no text, a missing text field, only white space)
 EMPTY_HASH = int(exact_hashes(pa.array([""], pa.string()))[0])
 
@@ -50,7 +52,8 @@ WITH rep AS (
            row_number() OVER (PARTITION BY band, band_key ORDER BY file_id, record_key) AS pos
     FROM p SEMI JOIN shared USING (band, band_key)),
  x AS (SELECT * FROM b WHERE size <= ? OR pos = 1)
-SELECT DISTINCT x.file_id, x.record_key, y.file_id, y.record_key
+SELECT DISTINCT x.file_id AS a_file, x.record_key AS a_key, y.file_id AS b_file,
+       y.record_key AS b_key
 FROM x JOIN b y ON x.band = y.band AND x.band_key = y.band_key
   AND (x.file_id < y.file_id OR (x.file_id = y.file_id AND x.record_key < y.record_key))
 ORDER BY 1, 2, 3, 4
@@ -73,32 +76,40 @@ LIMIT ?
 """
 BANDS_SQL = "SELECT json_extract(config, '$.scanners.minhash.bands') FROM run_runs"
 WIDTH_SQL = "SELECT max(octet_length(signature)) FROM run_minhash_signatures"
-SIGNATURES_SQL = """SELECT file_id, record_key, signature FROM run_minhash_signatures
-                    WHERE list_contains(?, file_id || chr(31) || record_key)"""
+# the signatures of the records in candidate pairs, keyed as ``_dense_ids`` keys them (a file id
+# is hex: it holds no chr(31)); only full-width ones (a record is never half-signed)
+SIGNATURES_SQL = """
+SELECT file_id || chr(31) || record_key AS fk, signature FROM run_minhash_signatures
+WHERE file_id || chr(31) || record_key IN (SELECT unnest(?::VARCHAR[]))
+  AND octet_length(signature) = (SELECT max(octet_length(signature))
+                                 FROM run_minhash_signatures)"""
+SEP = "\x1f"
+PAIR_NAMES = ("a_file", "a_key", "b_file", "b_key")
+NO_PAIRS = pa.table({c: pa.array([], pa.string()) for c in PAIR_NAMES})
 
 
 def candidate_pairs(
-    sql: Sql, max_pairs: int, bucket_cap: int = 1000, mapper: Mapper = in_turn
-) -> list[tuple[Any, ...]]:
-    """(file_id, record_key, file_id, record_key) pairs of the run sharing an LSH band (a
-    bucket of more than ``bucket_cap`` records pairs its members with its first only).
-    ``mapper`` runs a partitioned run's partitions (the executor's: here or on a cluster)."""
-    parts = sql(PARTS_SQL, [])
-    if parts and parts[0][0]:
-        return _partitioned_pairs(sql, Path(parts[0][0]), max_pairs, bucket_cap, mapper)
-    width = sql(WIDTH_SQL, [])
-    if not width or not width[0][0]:
-        return []
-    configured = sql(BANDS_SQL, [])
-    value = configured[0][0] if configured else None
+    query: Query, max_pairs: int, bucket_cap: int = 1000, mapper: Mapper = in_turn
+) -> pa.Table:
+    """(a_file, a_key, b_file, b_key) pairs of the run sharing an LSH band, sorted (a bucket
+    of more than ``bucket_cap`` records pairs its members with its first only). ``mapper``
+    runs a partitioned run's partitions (the executor's: here or on a cluster)."""
+    parts = query(PARTS_SQL, []).column(0).to_pylist()
+    if parts and parts[0]:
+        return _partitioned_pairs(query, Path(parts[0]), max_pairs, bucket_cap, mapper)
+    width = query(WIDTH_SQL, []).column(0).to_pylist()
+    if not width or not width[0]:
+        return NO_PAIRS
+    configured = query(BANDS_SQL, []).column(0).to_pylist()
+    value = configured[0] if configured else None
     bands = int(value) if value is not None else MinHashSettings.model_validate({}).bands
-    step = int(width[0][0]) // bands
-    return sql(CANDIDATES_SQL, [EMPTY_HASH, step, step, bands, bucket_cap, max_pairs])
+    step = int(width[0]) // bands
+    return query(CANDIDATES_SQL, [EMPTY_HASH, step, step, bands, bucket_cap, max_pairs])
 
 
 def _partitioned_pairs(
-    sql: Sql, root: Path, max_pairs: int, bucket_cap: int, mapper: Mapper
-) -> list[tuple[Any, ...]]:
+    query: Query, root: Path, max_pairs: int, bucket_cap: int, mapper: Mapper
+) -> pa.Table:
     """Candidate pairs of a partitioned run: each band partition on its own (DuckDB over its
     Parquet files, in a task of the mapper), their union written beside the parts, then joined
     to the representatives."""
@@ -108,10 +119,52 @@ def _partitioned_pairs(
 
     pairs = run_candidates(root / "bands", cap=bucket_cap, mapper=mapper)
     if pairs.num_rows == 0:
-        return []
+        return NO_PAIRS
     out = root / "candidates.parquet"
     pq.write_table(pairs, out, compression="zstd")
-    return sql(REP_PAIRS_SQL, [EMPTY_HASH, str(out), max_pairs])
+    return query(REP_PAIRS_SQL, [EMPTY_HASH, str(out), max_pairs])
+
+
+def _dense_ids(pairs: pa.Table) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Numbers for the records of the pairs, in order of first appearance (a0, b0, a1, b1 …,
+    so a cluster's root, its smallest number, is the same in every run): the records'
+    ``file_id SEP record_key`` keys, and the numbers of each pair's two records."""
+    a, b = (
+        pc.binary_join_element_wise(pairs[f], pairs[k], SEP).combine_chunks()
+        for f, k in (("a_file", "a_key"), ("b_file", "b_key"))
+    )
+    n = len(a)
+    order = np.empty(2 * n, dtype=np.int64)
+    order[0::2], order[1::2] = np.arange(n), np.arange(n, 2 * n)
+    keys = pc.unique(pa.concat_arrays([a, b]).take(pa.array(order)))  # first appearance
+    return (
+        keys,
+        pc.index_in(a, value_set=keys).to_numpy(),
+        pc.index_in(b, value_set=keys).to_numpy(),
+    )
+
+
+def _similarity(query: Query, keys: pa.Array, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of each pair (a[i], b[i]): the share of equal signature
+    slots, over all pairs at once in chunks (a boilerplate-heavy corpus gives millions of
+    pairs, which one numpy call per pair made the slowest step of the audit); -1 where a
+    signature is missing."""
+    from provenance.reduce.lsh_parts import signature_matrix
+
+    out = np.full(len(a), -1.0)
+    got = query(SIGNATURES_SQL, [keys.to_pylist()])
+    if got.num_rows == 0:
+        return out
+    sigs = signature_matrix(got["signature"])
+    matrix = np.zeros((len(keys), sigs.shape[1]), dtype=np.uint32)
+    present = np.zeros(len(keys), dtype=bool)
+    rows = pc.index_in(got["fk"], value_set=keys).to_numpy()
+    matrix[rows], present[rows] = sigs, True
+    for lo in range(0, len(a), 65_536):
+        x, y = a[lo : lo + 65_536], b[lo : lo + 65_536]
+        sim = (matrix[x] == matrix[y]).mean(axis=1)
+        out[lo : lo + 65_536] = np.where(present[x] & present[y], sim, -1.0)
+    return out
 
 
 class _UnionFind:
@@ -131,50 +184,22 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _similarity(
-    found: list[tuple[int, np.ndarray]], n: int, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    """Estimated Jaccard similarity of each pair (a[i], b[i]): the share of equal signature
-    slots, computed over all pairs at once in chunks (a boilerplate-heavy corpus gives millions
-    of pairs, which one numpy call per pair made the slowest step of the audit); -1 where a
-    signature is missing."""
-    out = np.full(len(a), -1.0)
-    if not found:
-        return out
-    width = max(len(sig) for _, sig in found)
-    matrix = np.zeros((n, width), dtype=np.uint32)
-    present = np.zeros(n, dtype=bool)
-    for i, sig in found:
-        if len(sig) == width:
-            matrix[i], present[i] = sig, True
-    for lo in range(0, len(a), 65_536):
-        x, y = a[lo : lo + 65_536], b[lo : lo + 65_536]
-        sim = (matrix[x] == matrix[y]).mean(axis=1)
-        out[lo : lo + 65_536] = np.where(present[x] & present[y], sim, -1.0)
-    return out
-
-
 def near_clusters(
-    sql: Sql,
+    query: Query,
     threshold: float,
     max_pairs: int,
     bucket_cap: int = 1000,
     mapper: Mapper = in_turn,
 ) -> list[tuple[int, list[tuple[str, str, float]]]]:
     """Clusters of near duplicates: (root, members sorted as (file_id, record_key, best
-    similarity)); the root numbers the cluster the same way in every run."""
-    pairs = candidate_pairs(sql, max_pairs, bucket_cap, mapper)
-    if not pairs:
+    similarity)); the root numbers the cluster the same way in every run. The pairs stay in
+    Arrow and numpy (millions of them on a few GB of text)."""
+    pairs = candidate_pairs(query, max_pairs, bucket_cap, mapper)
+    if pairs.num_rows == 0:
         return []
-    ids: dict[tuple[str, str], int] = {}
-    for fa, ka, fb, kb in pairs:
-        ids.setdefault((fa, ka), len(ids))
-        ids.setdefault((fb, kb), len(ids))
-    sigs = sql(SIGNATURES_SQL, [[f"{f}\x1f{k}" for f, k in ids]])
-    found = [(ids[(f, k)], np.frombuffer(sig, dtype=np.uint32)) for f, k, sig in sigs]
-    a = np.array([ids[(fa, ka)] for fa, ka, _, _ in pairs], dtype=np.int64)
-    b = np.array([ids[(fb, kb)] for _, _, fb, kb in pairs], dtype=np.int64)
-    similar = _similarity(found, len(ids), a, b)
+    keys, a, b = _dense_ids(pairs)
+    del pairs
+    similar = _similarity(query, keys, a, b)
     uf = _UnionFind()
     best: dict[int, float] = defaultdict(float)
     keep = similar >= threshold
@@ -184,8 +209,10 @@ def near_clusters(
     clusters: dict[int, list[int]] = defaultdict(list)
     for x in best:
         clusters[uf.find(x)].append(x)
-    rev = {v: k for k, v in ids.items()}
+    members = sorted(best)
+    named = dict(zip(members, keys.take(pa.array(members, pa.int64())).to_pylist(), strict=True))
+    rev = {x: tuple(named[x].split(SEP, 1)) for x in members}
     return [
-        (root, [(*rev[x], round(best[x], 4)) for x in sorted(members, key=lambda x: rev[x])])
-        for root, members in clusters.items()
+        (root, [(*rev[x], round(best[x], 4)) for x in sorted(ms, key=lambda x: rev[x])])
+        for root, ms in clusters.items()
     ]

@@ -93,6 +93,7 @@ def conclude(
             severity_overrides=pipe.severity,
             run_id=run_id,
             run_sql=lambda sql, params: store.query(sql, params)[1],
+            run_arrow=lambda sql, params: store.con.sql(sql, params=params).to_arrow_table(),
             relation=store.con.view,
             insert_rows=lambda table, rows: store.insert(table, rows, run_id),
             pipeline_requirements=frozenset(r for c in checks for r in c.requirements),
