@@ -68,7 +68,7 @@ def usable_cores() -> int:
 
 def default_workers() -> int:
     """``--workers`` when not given: one per usable core, at most 8. Measured on 2 cores
-    (benchmarks/RESULTS.md, "Scale-out"): 2 workers 1.77-1.89x one worker on a quiet machine,
+    (benchmarks/RESULTS.md, "Scale-out"): 2 workers 1.77-1.90x one worker on a quiet machine,
     and still 1.18x with one core taken by another program; never slower."""
     return min(usable_cores(), 8)
 
