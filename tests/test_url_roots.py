@@ -98,6 +98,31 @@ def test_a_file_url_root_is_read_through_fsspec_to_the_same_dossier(
             assert found[name][table] == rows, (name, table)
 
 
+def test_attaching_to_a_running_scheduler_with_a_file_url_root(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    """``--dask-scheduler`` as a user runs it (the CLI) against a cluster already running (as
+    on a shared cluster: started apart, its workers the cluster's own processes), the data
+    given as a ``file://`` URL every worker opens through fsspec: the dossier of a plain local
+    run, and the cluster is still up afterwards (the audit closes its client, not the cluster)."""
+    from dask.distributed import Client, LocalCluster
+
+    plain = _mixed(corpus)
+    url = _as_url(corpus, (corpus.root / "data").resolve().as_uri(), "url.yaml")
+    pipeline = str(_small_shards(tmp_path))
+    ref = audit(plain, tmp_path / "p.duckdb", workers=1, pipeline=pipeline)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
+        db = tmp_path / "attached.duckdb"
+        res = cli(
+            "audit", str(url), "--db", str(db), "--pipeline", pipeline,
+            "--executor", "dask", "--dask-scheduler", cluster.scheduler_address,
+        )  # fmt: skip
+        assert res.returncode in (0, 1), res.stderr[-2000:]
+        with Client(cluster) as client:
+            assert len(client.scheduler_info()["workers"]) == 2
+    assert _found(db) == _found(ref.db_path)
+
+
 def test_open_input_goes_through_fsspec_only_for_a_url(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(b"x\n")
