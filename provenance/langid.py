@@ -29,14 +29,12 @@ _CODE_END = r"(?m)[{};]\s*$"
 _ENGLISH = r"(?i)\b(?:the|and|of|to|is|in|that|for|with|this|are|was)\b"
 
 
-class _Last:
-    """The last batch labelled and its labels: the MinHash and statistics scanners both label
-    every batch, and a batch is the same Arrow buffers for both. The array is held, so its
-    buffers (the key) cannot be freed and their addresses reused while it is cached."""
-
-    texts: pa.Array | None = None
-    key: tuple[int, ...] = ()
-    labels: np.ndarray = np.empty(0, dtype=object)
+#: the last batch labelled: (its array, its buffers' key, its labels). The MinHash and
+#: statistics scanners both label every batch, and a batch is the same Arrow buffers for both.
+#: The array is held so its buffers (the key) cannot be freed and their addresses reused while
+#: it is cached; one tuple, replaced whole, so threads of one Dask worker never see a key with
+#: another batch's labels.
+_last: tuple[pa.Array, tuple[int, ...], np.ndarray] | None = None
 
 
 def _buffers_key(texts: pa.Array) -> tuple[int, ...]:
@@ -44,13 +42,15 @@ def _buffers_key(texts: pa.Array) -> tuple[int, ...]:
 
 
 def detect(texts: pa.Array) -> np.ndarray:
-    """Language label per record (numpy array of str; do not modify it: it may be shared)."""
+    """Language label per record (numpy array of str; read-only: it may be shared)."""
+    global _last
     key = _buffers_key(texts)
-    if _Last.texts is not None and key == _Last.key and texts.type == _Last.texts.type:
-        return _Last.labels
+    last = _last
+    if last is not None and key == last[1] and texts.type == last[0].type:
+        return last[2]
     labels = _detect(texts)
     labels.flags.writeable = False  # shared with the next caller of the same batch
-    _Last.texts, _Last.key, _Last.labels = texts, key, labels
+    _last = (texts, key, labels)
     return labels
 
 
