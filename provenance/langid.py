@@ -38,12 +38,15 @@ _last: tuple[pa.Array, tuple[int, ...], np.ndarray] | None = None
 
 
 def _buffers_key(texts: pa.Array) -> tuple[int, ...]:
+    """Where the array's data is: its offset, length and every buffer's address."""
     return (texts.offset, len(texts), *(b.address if b is not None else 0 for b in texts.buffers()))
 
 
-def detect(texts: pa.Array) -> np.ndarray:
+def detect(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Language label per record (numpy array of str; read-only: it may be shared)."""
     global _last
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
     key = _buffers_key(texts)
     last = _last
     if last is not None and key == last[1] and texts.type == last[0].type:

@@ -101,3 +101,8 @@ def test_language_labels_are_reused_for_the_same_batch_only() -> None:
     assert detect(other).tolist() == ["zh", "en"]
     assert detect(batch.column("text").slice(1)).tolist() == ["zh"]
     assert detect(batch.column("text")).tolist() == ["en", "zh"]
+
+
+def test_language_labels_of_a_chunked_array() -> None:
+    chunked = pa.chunked_array([["The cat is in the house."], ["近年来，人工智能领域发展迅速。"]])
+    assert detect(chunked).tolist() == ["en", "zh"]

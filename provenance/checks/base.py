@@ -92,8 +92,9 @@ class CheckContext:
     run_id: str = ""
     #: SQL over the run's scoped views (``run_<table>``); reads, and INSERT … SELECT reducers
     run_sql: Callable[[str, list[Any]], Rows] = _no_sql
-    #: the same SQL, its result as an Arrow table (for results too large as Python tuples)
-    run_arrow: Callable[[str, list[Any]], Any] | None = None
+    #: the same SQL, its result as an Arrow table (for results too large as Python tuples);
+    #: the third argument names Arrow tables the query may read besides the views
+    run_arrow: Callable[[str, list[Any], dict[str, Any]], Any] | None = None
     #: a relation over a scoped view (duckdb.DuckDBPyRelation), given the view's name
     relation: Callable[[str], Any] | None = None
     #: writes rows to the dossier now (inside the phase's transaction), for :meth:`flush`
@@ -172,12 +173,14 @@ class CheckContext:
         self._check_refs(sql)
         return self.run_sql(sql, params)
 
-    def arrow(self, sql: str, params: list[Any]) -> Any:
+    def arrow(self, sql: str, params: list[Any], tables: dict[str, Any] | None = None) -> Any:
         """:meth:`sql`'s result as a ``pyarrow.Table``: millions of candidate pairs as Python
-        tuples took 3.7 GB on a 2 GB corpus, as Arrow columns a tenth of it."""
+        tuples took 3.7 GB on a 2 GB corpus, as Arrow columns a tenth of it. ``tables``: Arrow
+        tables the query reads by name (``arg_<name>``, registered for this query only), where
+        a list parameter of millions of values would be built in Python first."""
         self._check_refs(sql)
         assert self.run_arrow is not None, "no dossier connection in this context"
-        return self.run_arrow(sql, params)
+        return self.run_arrow(sql, params, tables or {})
 
     def execute(self, sql: str, params: list[Any]) -> None:
         """Run an ``INSERT INTO <table> … SELECT`` reducer into one of the check's own tables."""

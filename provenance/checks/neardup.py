@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,8 +20,9 @@ import pyarrow.compute as pc
 from provenance.checks.base import Mapper, in_turn
 from provenance.scanners.minhash import MinHashSettings, exact_hashes
 
-#: SQL over the run's scoped views, its result as a pyarrow Table (``CheckContext.arrow``)
-Query = Callable[[str, list[Any]], pa.Table]
+#: SQL over the run's scoped views, its result as a pyarrow Table (``CheckContext.arrow``; the
+#: optional third argument names Arrow tables the SQL reads as ``arg_<name>``)
+Query = Callable[..., pa.Table]
 #: the exact hash every empty record shares (no text, a missing text field, only white space)
 EMPTY_HASH = int(exact_hashes(pa.array([""], pa.string()))[0])
 
@@ -79,10 +79,10 @@ WIDTH_SQL = "SELECT max(octet_length(signature)) FROM run_minhash_signatures"
 # the signatures of the records in candidate pairs, keyed as ``_dense_ids`` keys them (a file id
 # is hex: it holds no chr(31)); only full-width ones (a record is never half-signed)
 SIGNATURES_SQL = """
-SELECT file_id || chr(31) || record_key AS fk, signature FROM run_minhash_signatures
-WHERE file_id || chr(31) || record_key IN (SELECT unnest(?::VARCHAR[]))
-  AND octet_length(signature) = (SELECT max(octet_length(signature))
-                                 FROM run_minhash_signatures)"""
+WITH s AS (SELECT file_id || chr(31) || record_key AS fk, signature FROM run_minhash_signatures
+           WHERE file_id || chr(31) || record_key IN (SELECT fk FROM arg_keys))
+SELECT fk, signature FROM s
+WHERE octet_length(signature) = (SELECT max(octet_length(signature)) FROM s)"""
 SEP = "\x1f"
 PAIR_NAMES = ("a_file", "a_key", "b_file", "b_key")
 NO_PAIRS = pa.table({c: pa.array([], pa.string()) for c in PAIR_NAMES})
@@ -129,8 +129,12 @@ def _dense_ids(pairs: pa.Table) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Numbers for the records of the pairs, in order of first appearance (a0, b0, a1, b1 …,
     so a cluster's root, its smallest number, is the same in every run): the records'
     ``file_id SEP record_key`` keys, and the numbers of each pair's two records."""
+    # large_string: 64-bit offsets, so tens of millions of pairs do not overflow
+    sep = pa.scalar(SEP, pa.large_string())
     a, b = (
-        pc.binary_join_element_wise(pairs[f], pairs[k], SEP).combine_chunks()
+        pc.binary_join_element_wise(
+            pairs[f].cast(pa.large_string()), pairs[k].cast(pa.large_string()), sep
+        ).combine_chunks()
         for f, k in (("a_file", "a_key"), ("b_file", "b_key"))
     )
     n = len(a)
@@ -152,7 +156,7 @@ def _similarity(query: Query, keys: pa.Array, a: np.ndarray, b: np.ndarray) -> n
     from provenance.reduce.lsh_parts import signature_matrix
 
     out = np.full(len(a), -1.0)
-    got = query(SIGNATURES_SQL, [keys.to_pylist()])
+    got = query(SIGNATURES_SQL, [], {"keys": pa.table({"fk": keys})})
     if got.num_rows == 0:
         return out
     sigs = signature_matrix(got["signature"])

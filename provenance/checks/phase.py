@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from provenance.checks import CHECKS
 from provenance.checks.base import BASE_TABLES, VIEW_PREFIX, Check, CheckContext, Mapper, in_turn
@@ -63,6 +65,18 @@ class Conclusion:
     exit_code: int = EXIT_OK
 
 
+def _arrow(con: Any, sql: str, params: list[Any], tables: dict[str, Any]) -> Any:
+    """Run SQL; its result as a ``pyarrow.Table``. ``tables`` are Arrow tables the query
+    reads as ``arg_<name>``, registered for this query only."""
+    for name, table in tables.items():
+        con.register(f"arg_{name}", table)
+    try:
+        return con.sql(sql, params=params).to_arrow_table()
+    finally:
+        for name in tables:
+            con.unregister(f"arg_{name}")
+
+
 def conclude(
     store: Store,
     run_id: str,
@@ -93,7 +107,7 @@ def conclude(
             severity_overrides=pipe.severity,
             run_id=run_id,
             run_sql=lambda sql, params: store.query(sql, params)[1],
-            run_arrow=lambda sql, params: store.con.sql(sql, params=params).to_arrow_table(),
+            run_arrow=partial(_arrow, store.con),
             relation=store.con.view,
             insert_rows=lambda table, rows: store.insert(table, rows, run_id),
             pipeline_requirements=frozenset(r for c in checks for r in c.requirements),

@@ -53,12 +53,16 @@ class DaskExecutor:
         """The client, connected (and a LocalCluster started) on first use."""
         if self._session is None:
             self._session = self._client()
-            client = self._session[0]
-            per_host: dict[str, int] = {}
-            for w in client.scheduler_info()["workers"].values():
-                per_host[w["host"]] = per_host.get(w["host"], 0) + 1
-            client.run(_fit_cores, per_host)  # before any shard or partition job
+            self._fit(self._session[0])  # before any shard or partition job
         return self._session[0]
+
+    @staticmethod
+    def _fit(client: Any) -> None:
+        """Fit every worker's threads to its share of its machine (:func:`_fit_cores`)."""
+        per_host: dict[str, int] = {}
+        for w in client.scheduler_info()["workers"].values():
+            per_host[w["host"]] = per_host.get(w["host"], 0) + 1
+        client.run(_fit_cores, per_host)
 
     def close(self) -> None:
         """Close the client, and the LocalCluster if the run started one."""
@@ -128,6 +132,7 @@ class DaskExecutor:
         todo = iter(groups)
         client = self._connected()  # closed by close(): the reduce may still need the workers
         job_ref = client.scatter(job, broadcast=True)
+        self._fit(client)  # again: workers may have joined or restarted since we connected
         # long-lived workers are warmed up once, in parallel, before any shard is sent
         client.run(_warm, job, bool(self.address))
         first = [

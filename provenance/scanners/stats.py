@@ -117,8 +117,8 @@ class CorpusStats(Scanner):
         self.times: dict[str, list[str]] = defaultdict(list)
 
     def scan(self, batch: pa.RecordBatch, ctx: ShardContext) -> dict[str, pa.Table]:
+        lang = detect(batch.column("text"))  # the batch's own array: MinHash labelled it
         text = pc.fill_null(batch.column("text"), "")
-        lang = detect(text)
         chars = pc.utf8_length(text).to_numpy(zero_copy_only=False).astype(np.float64)
         nbytes = pc.binary_length(text).to_numpy(zero_copy_only=False).astype(np.float64)
         blank = pc.equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False)

@@ -20,7 +20,7 @@ import pytest
 from provenance.sqlguard import ident
 
 PACKAGE = Path(__file__).parents[2] / "provenance"
-DB_METHODS = {"execute", "executemany", "query", "sql"}
+DB_METHODS = {"execute", "executemany", "query", "sql", "arrow"}
 SQL_KEYWORDS = ("query", "sql")
 # Packaged schema files are the project's own SQL, not input: schema_file(...).read_text().
 SCHEMA_CALLS = {"schema_file"}
