@@ -139,9 +139,8 @@ def shingle_batch(
         arrays = [np.frombuffer(texts[i].lower().encode("utf-32-le"), dtype=np.uint32) for i in idx]  # type: ignore[union-attr]
         lengths = np.array([len(a) for a in arrays])
         cps = np.concatenate(arrays) if arrays else np.empty(0, np.uint32)
-        doc = np.repeat(
-            np.arange(len(idx), dtype=np.int32), lengths
-        )  # int32: half the memory traffic
+        # int32 record numbers: half the memory traffic of int64 over millions of code points
+        doc = np.repeat(np.arange(len(idx), dtype=np.int32), lengths)
         if cjk:
             keep = ~_is_space(cps)
             units, seg = cps[keep], doc[keep]

@@ -214,8 +214,8 @@ def near_clusters(
     for x in best:
         clusters[uf.find(x)].append(x)
     members = sorted(best)
-    named = dict(zip(members, keys.take(pa.array(members, pa.int64())).to_pylist(), strict=True))
-    rev = {x: tuple(named[x].split(SEP, 1)) for x in members}
+    names = keys.take(pa.array(members, pa.int64())).to_pylist()
+    rev = {x: tuple(k.split(SEP, 1)) for x, k in zip(members, names, strict=True)}
     return [
         (root, [(*rev[x], round(best[x], 4)) for x in sorted(ms, key=lambda x: rev[x])])
         for root, ms in clusters.items()

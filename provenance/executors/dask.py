@@ -50,11 +50,13 @@ class DaskExecutor:
         self._session: tuple[Any, Any] | None = None  # (client, LocalCluster or None)
 
     def _connected(self) -> Any:
-        """The client, connected (and a LocalCluster started) on first use."""
+        """The client, connected (and a LocalCluster started) on first use; its workers
+        fitted to their cores at every use (workers may have joined or restarted since)."""
         if self._session is None:
             self._session = self._client()
-            self._fit(self._session[0])  # before any shard or partition job
-        return self._session[0]
+        client = self._session[0]
+        self._fit(client)  # before any shard or partition job
+        return client
 
     @staticmethod
     def _fit(client: Any) -> None:
@@ -132,7 +134,6 @@ class DaskExecutor:
         todo = iter(groups)
         client = self._connected()  # closed by close(): the reduce may still need the workers
         job_ref = client.scatter(job, broadcast=True)
-        self._fit(client)  # again: workers may have joined or restarted since we connected
         # long-lived workers are warmed up once, in parallel, before any shard is sent
         client.run(_warm, job, bool(self.address))
         first = [
