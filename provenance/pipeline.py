@@ -24,7 +24,8 @@ from provenance.resources import pipeline_dir
 from provenance.scanners import SCANNERS
 
 _TOP_KEYS = {"pipeline", "reader", "reduce", "checks", "scanners", "severity"}
-#: the numeric settings of [reader] and [reduce], with their defaults (each a positive integer)
+#: the numeric settings of [reader] and [reduce], with their defaults (integers of at least 1,
+#: or of their floor): a floor above 1 for memory, as DuckDB cannot commit in a few MiB
 SIZES: dict[tuple[str, str], int] = {
     ("reader", "batch_rows"): 8192,  # records per Arrow batch handed to scanners
     ("reader", "shard_rows"): 1_000_000,  # Parquet: split by row group above this many rows
@@ -33,11 +34,11 @@ SIZES: dict[tuple[str, str], int] = {
     # dossier (provenance/reduce/parts.py), in this many LSH band partitions
     ("reduce", "partition_above_bytes"): 10_000_000_000,
     ("reduce", "partitions"): 64,
-    # the audit process's DuckDB memory limit (MiB), the check phase's joins above all: beyond
-    # it DuckDB spills to <dossier>.tmp. Its default (80% of RAM) took 3.5 GB for the duplicate
-    # candidates of a 2 GB corpus; 1 GiB took 8% longer (benchmarks/RESULTS.md, "Scale-out")
+    # the audit's DuckDB memory limit (MiB; it spills to <dossier>.tmp beyond): its default,
+    # 80% of RAM, took 3.5 GB on a 2 GB corpus, 1 GiB 8% longer (RESULTS.md, "Scale-out")
     ("reduce", "memory_mib"): 2048,
 }
+SIZE_FLOORS: dict[tuple[str, str], int] = {("reduce", "memory_mib"): 64}
 
 
 @dataclass
@@ -242,8 +243,9 @@ def load_pipeline(name_or_path: str | None, default: str = "pretraining") -> Pip
             problems.append(Problem(file, f"{table}.{key}", f"unknown; valid: {', '.join(known)}"))
         for key in known:
             sizes[key] = value = given.get(key, SIZES[table, key])
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(Problem(file, f"{table}.{key}", "must be a positive integer"))
+            floor = SIZE_FLOORS.get((table, key), 1)
+            if not isinstance(value, int) or isinstance(value, bool) or value < floor:
+                problems.append(Problem(file, f"{table}.{key}", f"must be an integer ≥ {floor}"))
     check_settings = _steps("checks", "check", CHECKS, doc, file, problems)
     checks: list[Check] = [CHECKS[name](settings) for name, settings in check_settings]
     scanner_settings = _steps("scanners", "scanner", SCANNERS, doc, file, problems)

@@ -201,12 +201,24 @@ def audit(
                 ) from None
             if isinstance(exc, Exception) and not isinstance(exc, BadInput):
                 raise InternalError(
-                    f"run {run_id} failed: {safe_error(exc)}; earlier runs are intact. "
-                    f"Resume with: provenance audit {manifest_path} --db {db_path} --resume {run_id}"
+                    f"run {run_id} failed: {safe_error(exc)}{_memory_hint(exc, pipe)}; earlier "
+                    f"runs are intact. Resume with: provenance audit {manifest_path} --db "
+                    f"{db_path} --resume {run_id}"
                 ) from exc
             raise
         finally:
             runner.close()  # a cluster the run started ends with it, however it ends
+
+
+def _memory_hint(exc: BaseException, pipe: Pipeline) -> str:
+    """For DuckDB running out of its memory limit: the setting to raise (DuckDB's own advice
+    names its SQL setting, which the pipeline sets)."""
+    if isinstance(exc, duckdb.OutOfMemoryException) or "could not allocate" in str(exc):
+        return (
+            f" (DuckDB's memory limit, [reduce] memory_mib = {pipe.memory_mib} in pipeline "
+            f"{pipe.path}: raise it; a resume may change it)"
+        )
+    return ""
 
 
 def _execute(

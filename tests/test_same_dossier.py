@@ -130,7 +130,7 @@ def test_one_two_dask_and_partitioned_give_the_same_dossier(
 
 @pytest.mark.parametrize(
     "key, value",
-    [("partitions", 0), ("partition_above_bytes", "x"), ("memory_mib", -1), ("nope", 1)],
+    [("partitions", 0), ("partition_above_bytes", "x"), ("memory_mib", 16), ("nope", 1)],
 )
 def test_bad_reduce_settings_are_refused(tmp_path: Path, key: str, value: Any) -> None:
     from provenance.errors import BadInput
@@ -238,3 +238,16 @@ def test_the_writers_duckdb_memory_limit_is_the_pipelines(tmp_path: Path) -> Non
     with Store(tmp_path / "m.duckdb", memory_mib=300) as store:
         (limit,) = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
     assert limit in {"300.0 MiB", "314.5 MB"}, limit
+
+
+def test_running_out_of_duckdbs_memory_names_the_setting_to_raise() -> None:
+    """DuckDB's own advice names its SQL setting; the audit names the pipeline's."""
+    import duckdb
+
+    from provenance.pipeline import load_pipeline
+    from provenance.runner import _memory_hint
+
+    pipe = load_pipeline("pretraining")
+    hint = _memory_hint(duckdb.OutOfMemoryException("could not allocate block"), pipe)
+    assert "[reduce] memory_mib = 2048" in hint and "resume" in hint
+    assert _memory_hint(ValueError("something else"), pipe) == ""
