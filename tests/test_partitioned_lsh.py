@@ -117,10 +117,16 @@ def test_one_file_id_per_record_and_a_pickled_job_under_a_mapper(tmp_path: Path)
     assert pairs(run_candidates(tmp_path, mapper=remote)) == reference(ids, sig)
 
 
-def test_the_dask_executor_maps_the_partitions_on_its_workers(tmp_path: Path) -> None:
+def test_the_dask_executor_maps_the_partitions_on_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``DaskExecutor.map`` (a real LocalCluster) runs each partition in a worker process and
     gives the pairs a local run gives; the cluster lives until the executor is closed."""
     import os
+
+    # as a LocalCluster with Dask's defaults started in this process before leaves it (its
+    # nanny writes its environment into the process that starts it)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
 
     from provenance.executors.dask import DaskExecutor
 
@@ -145,6 +151,7 @@ def test_the_dask_executor_maps_the_partitions_on_its_workers(tmp_path: Path) ->
     assert os.getpid() not in pids
     assert threads == [max(1, usable_cores() // 2)] * 2
     assert environ == [(None, "1")] * 2  # Dask's other settings kept
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"  # ours again once they started
     assert task_threads() == pa.cpu_count()  # here: this process's share, all of it
 
 

@@ -11,7 +11,9 @@ At most ``2 × workers`` shards are in flight, so results stream back to the sin
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from provenance.errors import BadInput
@@ -39,6 +41,33 @@ def _warm(job: ShardJob, attached: bool) -> float:
     shard.)"""
     # a worker of a cluster we attached to may be hours old: count its warm-up only
     return warm_up(job, in_process=attached)
+
+
+def worker_environ() -> dict[str, Any]:
+    """The environment the nanny gives the workers of a LocalCluster we start: Dask's, without
+    ``MALLOC_TRIM_THRESHOLD_``. Dask sets it to 65536, which turns off glibc's adaptive mmap
+    threshold: every large numpy or Arrow temporary is then a fresh mmap whose pages fault in
+    zeroed, and our shards ran 20–30% slower (``benchmarks/dask_worker.py``)."""
+    import dask
+
+    return {
+        k: v
+        for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
+        if k != "MALLOC_TRIM_THRESHOLD_"
+    }
+
+
+@contextmanager
+def _without_env(name: str) -> Iterator[None]:
+    """``name`` out of this process's environment while workers are spawned: a nanny writes
+    its pre-spawn environment into the process that starts it, so a LocalCluster started here
+    before (Dask's defaults) leaves MALLOC_TRIM_THRESHOLD_ for every later worker to inherit."""
+    saved = os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[name] = saved
 
 
 class DaskExecutor:
@@ -99,21 +128,16 @@ class DaskExecutor:
         import dask
 
         # Dask's statistical profiler samples the task thread's stack every 10 ms: measurable on
-        # long pure-Python tasks like ours, and nobody reads it here. And the nanny starts
-        # workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive mmap
-        # threshold: every large numpy or Arrow temporary is then a fresh mmap whose pages fault
-        # in zeroed — our shards ran ~30% slower (names and places: 10.0 s vs 7.6 s, the same
-        # work; benchmarks/RESULTS.md). A cluster we attach to keeps its own settings: README.
-        environ = {
-            k: v
-            for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
-            if k != "MALLOC_TRIM_THRESHOLD_"
-        }
-        with dask.config.set(
-            {
-                "distributed.worker.profile.enabled": False,
-                "distributed.nanny.pre-spawn-environ": environ,
-            }
+        # long pure-Python tasks like ours, and nobody reads it here. A cluster we attach to
+        # keeps its own settings (README).
+        with (
+            dask.config.set(
+                {
+                    "distributed.worker.profile.enabled": False,
+                    "distributed.nanny.pre-spawn-environ": worker_environ(),
+                }
+            ),
+            _without_env("MALLOC_TRIM_THRESHOLD_"),
         ):
             cluster = LocalCluster(
                 n_workers=self.workers,
