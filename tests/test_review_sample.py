@@ -47,8 +47,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"tmp": tmp, "corpus": corpus, "one": one, "two": two}
 
 
+def _sample_cli(db: Path, run: str, *args: str) -> Any:
+    """``provenance sample --db DB --run RUN ARGS…`` as a user runs it (ARGS in their order)."""
+    return cli("sample", "--db", str(db), "--run", run, *args)
+
+
 def _sample(db: Path, run: str, out: Path, *args: str) -> Any:
-    res = cli("sample", "--db", str(db), "--run", run, *args, "--out", str(out))
+    res = _sample_cli(db, run, *args, "--out", str(out))
     assert res.returncode == 0, res.stderr
     return read_sheet(out)
 
@@ -213,16 +218,8 @@ def test_a_hand_made_sample_cannot_be_shown_random(runs: dict[str, Any]) -> None
 )
 def test_bad_options_say_what_is_valid(runs: dict[str, Any], args: list[str], needle: str) -> None:
     out = runs["tmp"] / "never.csv"
-    res = cli(
-        "sample",
-        "--db",
-        str(runs["one"].db_path),
-        "--run",
-        runs["one"].run_id,
-        "--out",
-        str(out),
-        *args,  # last: an option given twice takes the later value
-    )
+    # args last: an option given twice takes the later value
+    res = _sample_cli(runs["one"].db_path, runs["one"].run_id, "--out", str(out), *args)
     refused(res, needle)
     assert not out.exists()
 
@@ -230,16 +227,7 @@ def test_bad_options_say_what_is_valid(runs: dict[str, Any], args: list[str], ne
 def test_an_existing_sheet_is_never_overwritten(runs: dict[str, Any]) -> None:
     out = runs["tmp"] / "kept.jsonl"
     out.write_text("reviewed work\n")
-    res = cli(
-        "sample",
-        "--db",
-        str(runs["one"].db_path),
-        "--run",
-        runs["one"].run_id,
-        "--corpus",
-        "--out",
-        str(out),
-    )
+    res = _sample_cli(runs["one"].db_path, runs["one"].run_id, "--corpus", "--out", str(out))
     refused(res, "exists")
     assert out.read_text() == "reviewed work\n"
 
